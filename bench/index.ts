@@ -1,0 +1,4 @@
+/** Every benchmark of `npm run bench`, in the order they run. Add new ones here. */
+import type { Benchmark } from "./bench.js";
+
+export const BENCHMARKS: readonly Benchmark[] = [];

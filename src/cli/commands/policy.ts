@@ -1,0 +1,174 @@
+import type { Command } from "commander";
+import { loadPolicyFile, loadPreset, presetNames } from "../../config/load-policy.js";
+import { loadExport } from "../../export/load-export.js";
+import { canonicalPolicyText, policyHash } from "../../policy/canonical-policy.js";
+import type { Reason } from "../../policy/domain.js";
+import { consentColumns, evaluateBatch, reasonOfCode, toColumns } from "../../policy/evaluate/batch.js";
+import { describePolicy, diffPolicies } from "../../policy/describe-policy.js";
+import type { Policy } from "../../policy/model.js";
+import { reportingGroup } from "../../policy/regions.js";
+import type { RegisterCommand } from "../command.js";
+import { out } from "../command.js";
+import { consentFromLedger } from "../consent-from-ledger.js";
+import { parseAsOf, parsePurpose, withExportOptions } from "../options.js";
+
+/** A preset name or a policy file path. */
+function policyRef(ref: string): Policy {
+  return presetNames().includes(ref) ? loadPreset(ref) : loadPolicyFile(ref);
+}
+
+/** How many items change status between two policies, by reason and region. */
+export interface StatusChanges {
+  readonly items: number;
+  readonly includedA: number;
+  readonly includedB: number;
+  /** Items included under A, excluded under B: B's reason → count. */
+  readonly lostByReason: Readonly<Record<string, number>>;
+  /** Items excluded under A, included under B: A's reason → count. */
+  readonly gainedByReason: Readonly<Record<string, number>>;
+  /** Region group → [lost, gained]. */
+  readonly byRegion: Readonly<Record<string, readonly [number, number]>>;
+  readonly membersChanged: number;
+}
+
+/** `traingate policy check|show|diff`. */
+export const registerPolicy: RegisterCommand = (program: Command) => {
+  const policy = program.command("policy").description("check, show and compare policies");
+
+  policy
+    .command("check")
+    .argument("<file>", "a policy file (YAML)")
+    .description("validate a policy file and print its canonical sha256")
+    .option("--canonical", "also print the canonical form")
+    .action((file: string, opts: { canonical?: boolean }) => {
+      const p = loadPolicyFile(file);
+      out(`${file}: ok — policy ${p.name}, sha256 ${policyHash(p)}`);
+      if (opts.canonical) out(canonicalPolicyText(p));
+    });
+
+  policy
+    .command("show")
+    .argument("[preset]", "a preset name or policy file; without it, the list of presets")
+    .option("--json", "print the canonical form as JSON")
+    .description("describe a preset or policy in words")
+    .action((ref: string | undefined, opts: { json?: boolean }) => {
+      if (ref === undefined) {
+        for (const name of presetNames()) out(`${name.padEnd(15)} ${loadPreset(name).title}`);
+        return;
+      }
+      const p = policyRef(ref);
+      if (opts.json) out(JSON.stringify({ ...JSON.parse(canonicalPolicyText(p)), sha256: policyHash(p) }, null, 2));
+      else for (const line of [...describePolicy(p), "", `sha256 ${policyHash(p)}`]) out(line);
+    });
+
+  const diff = policy
+    .command("diff")
+    .argument("<a>", "a preset name or policy file")
+    .argument("<b>", "a preset name or policy file")
+    .description("what differs between two policies; with an export, how many items change status and why")
+    .option("--purpose <purpose>", "the purpose to count", "genai_training")
+    .option("--as-of <timestamp>", "the instant T, when counting on an export")
+    .option("--json", "print the counts as JSON");
+  withExportOptions(diff);
+  diff.addHelpText(
+    "after",
+    `
+Examples:
+  $ traingate policy diff recommended meta-2024
+  $ traingate policy diff recommended meta-2024 --as-of 2025-01-01T00:00:00Z \\
+      --members members.jsonl --items items.jsonl --consent consent.jsonl`,
+  );
+  diff.action(
+    async (
+      refA: string,
+      refB: string,
+      opts: { purpose?: string; asOf?: string; members?: string; items?: string; consent?: string; json?: boolean },
+    ) => {
+      const a = policyRef(refA);
+      const b = policyRef(refB);
+      const rules = diffPolicies(a, b);
+      let changes: StatusChanges | null = null;
+      if (opts.members !== undefined || opts.items !== undefined) {
+        const purpose = parsePurpose(opts.purpose);
+        const asOf = parseAsOf(opts.asOf);
+        const data = await loadExport({ members: opts.members ?? "", items: opts.items ?? "", consent: opts.consent });
+        const events = opts.consent === undefined ? await consentFromLedger({}) : data.events;
+        changes = countChanges(a, b, purpose, asOf, data.items, data.members, events);
+      }
+      if (opts.json) {
+        out(JSON.stringify({ a: a.name, b: b.name, rules, changes }, null, 2));
+        return;
+      }
+      out(`${a.name} → ${b.name}`);
+      if (rules.length === 0) out("  the two policies' rules are the same");
+      for (const line of rules) out(`  - ${line}`);
+      if (changes !== null) {
+        out("");
+        out(`On this export (${changes.items} items): ${changes.includedA} included under ${a.name}, ${changes.includedB} under ${b.name}.`);
+        const lost = Object.entries(changes.lostByReason);
+        const gained = Object.entries(changes.gainedByReason);
+        if (lost.length > 0) {
+          out(`  ${lost.reduce((s, [, n]) => s + n, 0)} items used under ${a.name} would be excluded under ${b.name}:`);
+          for (const [r, n] of lost) out(`    ${String(n).padStart(9)}  ${r}`);
+        }
+        if (gained.length > 0) {
+          out(`  ${gained.reduce((s, [, n]) => s + n, 0)} items excluded under ${a.name} would be used under ${b.name} (their ${a.name} reason):`);
+          for (const [r, n] of gained) out(`    ${String(n).padStart(9)}  ${r}`);
+        }
+        out(`  by region (lost / gained): ${Object.entries(changes.byRegion).map(([g, [l, w]]) => `${g} ${l}/${w}`).join(", ") || "no change"}`);
+        out(`  members whose content changes status: ${changes.membersChanged}`);
+      }
+    },
+  );
+};
+
+/** Counts status changes between two policies on one export, with the batch evaluator. */
+export function countChanges(
+  a: Policy,
+  b: Policy,
+  purpose: string,
+  asOf: number,
+  items: Parameters<typeof toColumns>[0],
+  members: Parameters<typeof toColumns>[1],
+  events: Parameters<typeof consentColumns>[0],
+): StatusChanges {
+  const pop = toColumns(items, members);
+  const cc = consentColumns(events, purpose, pop.memberIndex);
+  const ra = evaluateBatch(a, purpose, asOf, pop.items, pop.members, cc);
+  const rb = evaluateBatch(b, purpose, asOf, pop.items, pop.members, cc);
+  const lost: Partial<Record<Reason, number>> = {};
+  const gained: Partial<Record<Reason, number>> = {};
+  const byRegion: Record<string, [number, number]> = {};
+  const changedMembers = new Set<number>();
+  let includedA = 0;
+  let includedB = 0;
+  for (let i = 0; i < pop.items.length; i++) {
+    const inA = ra[i] === 0;
+    const inB = rb[i] === 0;
+    if (inA) includedA++;
+    if (inB) includedB++;
+    if (inA === inB) continue;
+    const m = pop.items.author[i]!;
+    changedMembers.add(m);
+    const group = m >= 0 ? (reportingGroup(pop.members.country[m]) ?? "unknown") : "unknown";
+    const slot = (byRegion[group] ??= [0, 0]);
+    if (inA) {
+      const r = reasonOfCode(rb[i]!)!;
+      lost[r] = (lost[r] ?? 0) + 1;
+      slot[0]++;
+    } else {
+      const r = reasonOfCode(ra[i]!)!;
+      gained[r] = (gained[r] ?? 0) + 1;
+      slot[1]++;
+    }
+  }
+  return {
+    items: pop.items.length,
+    includedA,
+    includedB,
+    lostByReason: lost,
+    gainedByReason: gained,
+    byRegion,
+    membersChanged: changedMembers.size,
+  };
+}
