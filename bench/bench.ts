@@ -14,7 +14,10 @@ export function peakRssBytes(): number {
 
 /** Formats a number with thousands separators. */
 export function fmt(n: number, digits = 0): string {
-  return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return n.toLocaleString("en-US", {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
 }
 
 /** Median of a list of numbers. */

@@ -28,10 +28,13 @@ function replaceSection(doc: string, name: string, body: string): string {
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const unknown = wanted.filter((w) => !BENCHMARKS.some((b) => b.name === w));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}\n`);
+  process.stderr.write(
+    `unknown benchmark(s): ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}\n`,
+  );
   process.exit(2);
 }
-const selected: Benchmark[] = wanted.length === 0 ? [...BENCHMARKS] : BENCHMARKS.filter((b) => wanted.includes(b.name));
+const selected: Benchmark[] =
+  wanted.length === 0 ? [...BENCHMARKS] : BENCHMARKS.filter((b) => wanted.includes(b.name));
 let doc = existsSync(FILE)
   ? readFileSync(FILE, "utf8")
   : "# Benchmarks\n\nWritten by `npm run bench` (all) or `npm run bench -- NAME` (one section). Targets come from the issues; each section names its peer and the ratio, measured in the same run.\n";

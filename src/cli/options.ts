@@ -6,19 +6,30 @@ import { parseTimestamp } from "../policy/time.js";
 
 /** Parses `--as-of`: an RFC 3339 timestamp. */
 export function parseAsOf(value: string | undefined): number {
-  if (value === undefined) throw new TrainGateError("TG_E_USAGE", "--as-of TIMESTAMP is required (RFC 3339, e.g. 2025-01-01T00:00:00Z)");
+  if (value === undefined)
+    throw new TrainGateError(
+      "TG_E_USAGE",
+      "--as-of TIMESTAMP is required (RFC 3339, e.g. 2025-01-01T00:00:00Z)",
+    );
   const t = parseTimestamp(value);
   if (t === null) {
-    throw new TrainGateError("TG_E_USAGE", `--as-of ${JSON.stringify(value)} is not an RFC 3339 timestamp (e.g. 2025-01-01T00:00:00Z)`);
+    throw new TrainGateError(
+      "TG_E_USAGE",
+      `--as-of ${JSON.stringify(value)} is not an RFC 3339 timestamp (e.g. 2025-01-01T00:00:00Z)`,
+    );
   }
   return t;
 }
 
 /** Checks `--purpose`. */
 export function parsePurpose(value: string | undefined): string {
-  if (value === undefined) throw new TrainGateError("TG_E_USAGE", "--purpose PURPOSE is required (e.g. genai_training)");
+  if (value === undefined)
+    throw new TrainGateError("TG_E_USAGE", "--purpose PURPOSE is required (e.g. genai_training)");
   if (!PURPOSE_PATTERN.test(value)) {
-    throw new TrainGateError("TG_E_USAGE", `--purpose ${JSON.stringify(value)} is not a purpose name (e.g. genai_training)`);
+    throw new TrainGateError(
+      "TG_E_USAGE",
+      `--purpose ${JSON.stringify(value)} is not a purpose name (e.g. genai_training)`,
+    );
   }
   return value;
 }
@@ -26,7 +37,10 @@ export function parsePurpose(value: string | undefined): string {
 /** Adds `--preset`/`--policy`. */
 export function withPolicyOptions(cmd: Command): Command {
   return cmd
-    .option("--preset <name>", "a shipped preset: recommended, linkedin-2024, linkedin-2025, meta-2024, x-2024")
+    .option(
+      "--preset <name>",
+      "a shipped preset: recommended, linkedin-2024, linkedin-2025, meta-2024, x-2024",
+    )
     .option("--policy <file>", "a policy file (YAML)");
 }
 

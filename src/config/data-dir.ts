@@ -18,5 +18,7 @@ export function dataDir(explicit?: string): string {
  * SQLite file in the data directory.
  */
 export function databaseUrl(dir: string, explicit?: string): string {
-  return explicit ?? process.env["TRAINGATE_DATABASE_URL"] ?? `sqlite:${resolve(dir, "ledger.sqlite")}`;
+  return (
+    explicit ?? process.env["TRAINGATE_DATABASE_URL"] ?? `sqlite:${resolve(dir, "ledger.sqlite")}`
+  );
 }

@@ -2,7 +2,7 @@
  * Finds and loads policies from files and from the shipped presets (presets/*.yaml).
  * The only place that reads policy files; the policy/ core stays pure.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TrainGateError } from "../errors.js";
@@ -53,7 +53,9 @@ function lookup(ref: string, from: string): { file: string; policy: PolicyFile }
 /** Loads and resolves a policy file (following `extends`). */
 export function loadPolicyFile(file: string): Policy {
   const path = resolve(file);
-  return resolvePolicy(file, readPolicyFile(path), (ref, from) => lookup(ref, from === file ? path : from));
+  return resolvePolicy(file, readPolicyFile(path), (ref, from) =>
+    lookup(ref, from === file ? path : from),
+  );
 }
 
 /** Loads a shipped preset by name. */
@@ -72,7 +74,10 @@ export function loadPolicyText(text: string, label = "(inline policy)"): Policy 
 }
 
 /** `--preset NAME` or `--policy FILE`, exactly one. */
-export function loadPolicyOption(opts: { preset?: string | undefined; policy?: string | undefined }): Policy {
+export function loadPolicyOption(opts: {
+  preset?: string | undefined;
+  policy?: string | undefined;
+}): Policy {
   if ((opts.preset === undefined) === (opts.policy === undefined)) {
     throw new TrainGateError("TG_E_USAGE", "give exactly one of --preset NAME or --policy FILE");
   }

@@ -84,9 +84,20 @@ export async function loadItems(path: string, strict = false): Promise<Item[]> {
       item = unreadableItem(row.error);
     } else {
       item = parseItemRow(row.values);
-      if (strict && item.parseError !== undefined) throw badInput(path, row.line, `bad item row: ${item.parseError}`);
-      if (strict && (item.id === null || item.authorId === null || item.kind === null || item.createdAt === null)) {
-        throw badInput(path, row.line, "bad item row: id, author_id, kind and created_at are required");
+      if (strict && item.parseError !== undefined)
+        throw badInput(path, row.line, `bad item row: ${item.parseError}`);
+      if (
+        strict &&
+        (item.id === null ||
+          item.authorId === null ||
+          item.kind === null ||
+          item.createdAt === null)
+      ) {
+        throw badInput(
+          path,
+          row.line,
+          "bad item row: id, author_id, kind and created_at are required",
+        );
       }
     }
     if (item.id !== null) {
@@ -106,16 +117,34 @@ export async function loadItems(path: string, strict = false): Promise<Item[]> {
 }
 
 /** Loads all three tables and hashes their files. */
-export async function loadExport(paths: ExportPaths, opts: { strict?: boolean } = {}): Promise<LoadedExport> {
+export async function loadExport(
+  paths: ExportPaths,
+  opts: { strict?: boolean } = {},
+): Promise<LoadedExport> {
   const members = await loadMembers(paths.members);
   const events = paths.consent === undefined ? [] : await loadConsent(paths.consent);
   const items = await loadItems(paths.items, opts.strict ?? false);
   const inputs: InputFile[] = [
-    { table: "members", path: paths.members, sha256: await sha256File(paths.members), rows: members.length },
-    { table: "items", path: paths.items, sha256: await sha256File(paths.items), rows: items.length },
+    {
+      table: "members",
+      path: paths.members,
+      sha256: await sha256File(paths.members),
+      rows: members.length,
+    },
+    {
+      table: "items",
+      path: paths.items,
+      sha256: await sha256File(paths.items),
+      rows: items.length,
+    },
   ];
   if (paths.consent !== undefined) {
-    inputs.push({ table: "consent_events", path: paths.consent, sha256: await sha256File(paths.consent), rows: events.length });
+    inputs.push({
+      table: "consent_events",
+      path: paths.consent,
+      sha256: await sha256File(paths.consent),
+      rows: events.length,
+    });
   }
   return { members, items, events, inputs };
 }

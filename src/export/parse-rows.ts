@@ -45,7 +45,10 @@ function day(v: unknown): number | null | undefined {
 
 const nullableText = z.unknown().transform(text);
 const memberSchema = z.object({
-  id: z.unknown().transform(text).pipe(z.string({ error: "id is required" })),
+  id: z
+    .unknown()
+    .transform(text)
+    .pipe(z.string({ error: "id is required" })),
   country: nullableText,
   birth_date: z
     .unknown()
@@ -63,16 +66,25 @@ const memberSchema = z.object({
 });
 
 const consentSchema = z.object({
-  member_id: z.unknown().transform(text).pipe(z.string({ error: "member_id is required" })),
+  member_id: z
+    .unknown()
+    .transform(text)
+    .pipe(z.string({ error: "member_id is required" })),
   purpose: z
     .unknown()
     .transform(text)
-    .pipe(z.string({ error: "purpose is required" }).regex(PURPOSE_PATTERN, { error: "purpose must be a name such as genai_training" })),
+    .pipe(
+      z
+        .string({ error: "purpose is required" })
+        .regex(PURPOSE_PATTERN, { error: "purpose must be a name such as genai_training" }),
+    ),
   choice: z.enum(CHOICES, { error: "choice must be allow or deny" }),
   at: z
     .unknown()
     .transform(instant)
-    .refine((d): d is number => d !== undefined && d !== null, { error: "at must be an RFC 3339 timestamp" }),
+    .refine((d): d is number => d !== undefined && d !== null, {
+      error: "at must be an RFC 3339 timestamp",
+    }),
   source: z.enum(SOURCES, { error: `source must be one of ${SOURCES.join(", ")}` }),
 });
 
@@ -82,7 +94,11 @@ function firstIssue(error: z.ZodError): string {
 }
 
 /** Parses a member row; throws `TG_E_BAD_INPUT` naming file and line. */
-export function parseMemberRow(values: Readonly<Record<string, unknown>>, file: string, line: number): Member {
+export function parseMemberRow(
+  values: Readonly<Record<string, unknown>>,
+  file: string,
+  line: number,
+): Member {
   const r = memberSchema.safeParse(values);
   if (!r.success) throw badInput(file, line, `bad member row: ${firstIssue(r.error)}`);
   const m = r.data;
@@ -100,11 +116,21 @@ export function parseMemberRow(values: Readonly<Record<string, unknown>>, file: 
  * Parses a consent-event row; throws `TG_E_BAD_INPUT` naming file and line. A `gpc` row is
  * always a deny (contract §1): one that says allow is read as deny, never as an allow.
  */
-export function parseConsentRow(values: Readonly<Record<string, unknown>>, file: string, line: number): ConsentEvent {
+export function parseConsentRow(
+  values: Readonly<Record<string, unknown>>,
+  file: string,
+  line: number,
+): ConsentEvent {
   const r = consentSchema.safeParse(values);
   if (!r.success) throw badInput(file, line, `bad consent event: ${firstIssue(r.error)}`);
   const e = r.data;
-  return { memberId: e.member_id, purpose: e.purpose, choice: e.source === "gpc" ? "deny" : e.choice, at: e.at, source: e.source };
+  return {
+    memberId: e.member_id,
+    purpose: e.purpose,
+    choice: e.source === "gpc" ? "deny" : e.choice,
+    at: e.at,
+    source: e.source,
+  };
 }
 
 /**

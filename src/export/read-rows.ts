@@ -18,7 +18,11 @@ export type ExportFormat = "jsonl" | "csv" | "parquet";
 
 /** One raw row: its 1-based line (row number for Parquet), and the values or a parse error. */
 export type RawRow =
-  | { readonly line: number; readonly values: Readonly<Record<string, unknown>>; readonly error?: undefined }
+  | {
+      readonly line: number;
+      readonly values: Readonly<Record<string, unknown>>;
+      readonly error?: undefined;
+    }
   | { readonly line: number; readonly values?: undefined; readonly error: string };
 
 /** The format of a file, from its name. Throws a usage error for anything else. */
@@ -26,7 +30,8 @@ export function formatOf(path: string): { format: ExportFormat; gzip: boolean } 
   const lower = path.toLowerCase();
   const gzip = lower.endsWith(".gz");
   const base = gzip ? lower.slice(0, -3) : lower;
-  if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")) return { format: "jsonl", gzip };
+  if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json"))
+    return { format: "jsonl", gzip };
   if (base.endsWith(".csv")) return { format: "csv", gzip };
   if (base.endsWith(".parquet") && !gzip) return { format: "parquet", gzip };
   throw new TrainGateError(
@@ -51,7 +56,10 @@ function textStream(path: string, gzip: boolean): NodeJS.ReadableStream {
 }
 
 async function* readJsonl(path: string, gzip: boolean): AsyncGenerator<RawRow> {
-  const lines = createInterface({ input: textStream(path, gzip), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: textStream(path, gzip),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let line = 0;
   for await (const text of lines) {
     line++;
@@ -73,10 +81,19 @@ async function* readJsonl(path: string, gzip: boolean): AsyncGenerator<RawRow> {
 
 async function* readCsv(path: string, gzip: boolean): AsyncGenerator<RawRow> {
   const parser = textStream(path, gzip).pipe(
-    parseCsv({ columns: true, info: true, bom: true, skip_empty_lines: true, relax_column_count: false }),
+    parseCsv({
+      columns: true,
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }),
   );
   try {
-    for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const record of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       const values: Record<string, unknown> = {};
       // CSV cannot tell an empty string from a missing value: both are null.
       for (const [k, v] of Object.entries(record.record)) values[k] = v === "" ? null : v;
@@ -95,15 +112,26 @@ async function* readParquet(path: string): AsyncGenerator<RawRow> {
   try {
     meta = await parquetMetadataAsync(file);
   } catch (err) {
-    throw new TrainGateError("TG_E_BAD_INPUT", `${path}: not a Parquet file (${(err as Error).message})`, {
-      file: path,
-    });
+    throw new TrainGateError(
+      "TG_E_BAD_INPUT",
+      `${path}: not a Parquet file (${(err as Error).message})`,
+      {
+        file: path,
+      },
+    );
   }
   let start = 0;
   for (const group of meta.row_groups) {
     const end = start + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file, metadata: meta, rowStart: start, rowEnd: end, compressors });
-    for (let i = 0; i < rows.length; i++) yield { line: start + i + 1, values: rows[i] as Record<string, unknown> };
+    const rows = await parquetReadObjects({
+      file,
+      metadata: meta,
+      rowStart: start,
+      rowEnd: end,
+      compressors,
+    });
+    for (let i = 0; i < rows.length; i++)
+      yield { line: start + i + 1, values: rows[i] as Record<string, unknown> };
     start = end;
   }
 }

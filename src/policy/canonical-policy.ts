@@ -12,7 +12,8 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort())
+      out[key] = sortKeys((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
@@ -31,7 +32,9 @@ export function canonicalPolicy(policy: Policy): Record<string, unknown> {
   const purposes: Record<string, unknown> = {};
   for (const [name, rule] of Object.entries(policy.purposes)) {
     purposes[name] = {
-      regions: Object.fromEntries(Object.entries(rule.regions).map(([k, ps]) => [k, ps.map(period)])),
+      regions: Object.fromEntries(
+        Object.entries(rule.regions).map(([k, ps]) => [k, ps.map(period)]),
+      ),
       content: rule.content,
       minimum_age: rule.minimumAge,
       history: rule.history.include
@@ -40,7 +43,10 @@ export function canonicalPolicy(policy: Policy): Record<string, unknown> {
       gpc: rule.gpc,
     };
   }
-  return sortKeys({ name: policy.name, purposes, redact: policy.redact }) as Record<string, unknown>;
+  return sortKeys({ name: policy.name, purposes, redact: policy.redact }) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** The canonical text: JSON with sorted keys, no spaces. */

@@ -2,7 +2,7 @@
  * Policies in words a privacy lead can read: one purpose's rules, and what differs between
  * two policies. Pure.
  */
-import { KINDS, type Kind, REGIMES } from "./domain.js";
+import { KINDS, type Kind, type REGIMES } from "./domain.js";
 import { dataUseOf } from "./fides.js";
 import type { Policy, PurposeRule, RegimePeriod } from "./model.js";
 import { formatInstant } from "./time.js";
@@ -55,10 +55,13 @@ function describeHistory(rule: PurposeRule): string {
 /** One purpose's rules as lines of text. */
 export function describePurpose(purpose: string, rule: PurposeRule): string[] {
   const lines = [`${purpose} (Fides data use: ${dataUseOf(purpose)})`];
-  for (const [key, periods] of Object.entries(rule.regions)) lines.push(`  ${key}: ${describePeriods(periods)}`);
+  for (const [key, periods] of Object.entries(rule.regions))
+    lines.push(`  ${key}: ${describePeriods(periods)}`);
   lines.push("  other regions: no rule (excluded)");
   lines.push(`  content: ${describeContent(rule)}`);
-  lines.push(`  minimum age: ${rule.minimumAge === null ? "none" : `${rule.minimumAge} (unknown age excluded)`}`);
+  lines.push(
+    `  minimum age: ${rule.minimumAge === null ? "none" : `${rule.minimumAge} (unknown age excluded)`}`,
+  );
   lines.push(`  history: ${describeHistory(rule)}`);
   lines.push(`  Global Privacy Control: ${rule.gpc ? "honoured as a deny" : "ignored"}`);
   return lines;
@@ -70,9 +73,12 @@ export function describePolicy(policy: Policy): string[] {
   if (policy.extendsChain.length > 0) lines.push(`extends ${policy.extendsChain.join(" <- ")}`);
   if (policy.description) lines.push("", ...policy.description.split("\n"));
   lines.push("");
-  for (const [purpose, rule] of Object.entries(policy.purposes)) lines.push(...describePurpose(purpose, rule), "");
+  for (const [purpose, rule] of Object.entries(policy.purposes))
+    lines.push(...describePurpose(purpose, rule), "");
   lines.push("Purposes not listed have no rule: every item is excluded (region_excluded).");
-  const off = Object.entries(policy.redact).filter(([, on]) => !on).map(([k]) => k);
+  const off = Object.entries(policy.redact)
+    .filter(([, on]) => !on)
+    .map(([k]) => k);
   lines.push(`Redaction: ${off.length === 0 ? "every PII type" : `all but ${off.join(", ")}`}`);
   if (policy.sources.length > 0) {
     lines.push("", "Sources:");
@@ -115,8 +121,10 @@ export function diffPolicies(a: Policy, b: Policy): string[] {
       if (sameJson(va, vb)) continue;
       const onlyA = va.filter((v) => !vb.includes(v));
       const onlyB = vb.filter((v) => !va.includes(v));
-      if (onlyB.length > 0) lines.push(`${purpose}: ${b.name} also uses ${onlyB.join("/")} ${kind}s`);
-      if (onlyA.length > 0) lines.push(`${purpose}: ${a.name} also uses ${onlyA.join("/")} ${kind}s`);
+      if (onlyB.length > 0)
+        lines.push(`${purpose}: ${b.name} also uses ${onlyB.join("/")} ${kind}s`);
+      if (onlyA.length > 0)
+        lines.push(`${purpose}: ${a.name} also uses ${onlyA.join("/")} ${kind}s`);
     }
     if (ra.minimumAge !== rb.minimumAge) {
       lines.push(
@@ -124,15 +132,21 @@ export function diffPolicies(a: Policy, b: Policy): string[] {
       );
     }
     if (!sameJson(ra.history, rb.history)) {
-      lines.push(`${purpose}: history: ${a.name}: ${describeHistory(ra)}; ${b.name}: ${describeHistory(rb)}`);
+      lines.push(
+        `${purpose}: history: ${a.name}: ${describeHistory(ra)}; ${b.name}: ${describeHistory(rb)}`,
+      );
     }
     if (ra.gpc !== rb.gpc) {
-      lines.push(`${purpose}: GPC ${ra.gpc ? "honoured" : "ignored"} by ${a.name}, ${rb.gpc ? "honoured" : "ignored"} by ${b.name}`);
+      lines.push(
+        `${purpose}: GPC ${ra.gpc ? "honoured" : "ignored"} by ${a.name}, ${rb.gpc ? "honoured" : "ignored"} by ${b.name}`,
+      );
     }
   }
   for (const key of Object.keys(a.redact)) {
     if (a.redact[key] !== b.redact[key]) {
-      lines.push(`redaction of ${key}: ${a.redact[key] ? "on" : "off"} in ${a.name}, ${b.redact[key] ? "on" : "off"} in ${b.name}`);
+      lines.push(
+        `redaction of ${key}: ${a.redact[key] ? "on" : "off"} in ${a.name}, ${b.redact[key] ? "on" : "off"} in ${b.name}`,
+      );
     }
   }
   return lines;

@@ -115,7 +115,10 @@ export function isKind(kind: string | null): kind is Kind {
  * The visibility the policy sees: a `message` is private whatever its row says (contract §1);
  * an unknown visibility is returned as null, which no content rule matches (fail closed).
  */
-export function effectiveVisibility(kind: string | null, visibility: string | null): Visibility | null {
+export function effectiveVisibility(
+  kind: string | null,
+  visibility: string | null,
+): Visibility | null {
   if (kind === "message") return "private";
   return visibility !== null && (VISIBILITIES as readonly string[]).includes(visibility)
     ? (visibility as Visibility)

@@ -52,7 +52,9 @@ export function regionKeys(country: string | null | undefined): readonly string[
 }
 
 /** The coarsest reporting group of a country (EEA for EU members), or null when unknown. */
-export function reportingGroup(country: string | null | undefined): "EEA" | "CH" | "GB" | "REST" | null {
+export function reportingGroup(
+  country: string | null | undefined,
+): "EEA" | "CH" | "GB" | "REST" | null {
   const keys = regionKeys(country);
   if (keys.length === 0) return null;
   const last = keys[keys.length - 1];

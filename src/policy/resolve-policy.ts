@@ -3,7 +3,7 @@
  * {@link Policy} model. Pure: the caller supplies how a parent is found.
  */
 import { TrainGateError } from "../errors.js";
-import { type Kind, KINDS, VISIBILITIES, type Visibility } from "./domain.js";
+import { KINDS, type Kind, VISIBILITIES, type Visibility } from "./domain.js";
 import type { Policy, PurposeRule, RegimePeriod } from "./model.js";
 import { REDACTION_TYPES } from "./model.js";
 import { type PolicyFile, policyFileSchema } from "./schema.js";
@@ -68,7 +68,9 @@ type PolicyFileRegion = NonNullable<NonNullable<PolicyFilePurpose["regions"]>[st
 
 function toPurposeRule(file: string, name: string, raw: PolicyFilePurpose): PurposeRule {
   const regions: Record<string, readonly RegimePeriod[]> = {};
-  for (const [key, rule] of Object.entries(raw.regions ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [key, rule] of Object.entries(raw.regions ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
     if (rule === null) continue;
     regions[key] = Object.freeze(toPeriods(file, `purposes.${name}.regions.${key}`, rule));
   }
@@ -86,7 +88,11 @@ function toPurposeRule(file: string, name: string, raw: PolicyFilePurpose): Purp
   } else {
     const notice = history.notice == null ? null : parseTimestamp(history.notice);
     if (notice === null) {
-      throw bad(file, `purposes.${name}.history.notice`, "a notice date is required when include is false");
+      throw bad(
+        file,
+        `purposes.${name}.history.notice`,
+        "a notice date is required when include is false",
+      );
     }
     historyRule = Object.freeze({ include: false as const, notice });
   }
@@ -120,9 +126,15 @@ export function resolvePolicy(file: string, doc: PolicyFile, lookup: ParentLooku
     current = parent;
   }
   // The merged document keeps the child's own name and drops `extends`.
-  const full = policyFileSchema.parse({ ...(merged as object), name: doc.name, extends: undefined });
+  const full = policyFileSchema.parse({
+    ...(merged as object),
+    name: doc.name,
+    extends: undefined,
+  });
   const purposes: Record<string, PurposeRule> = {};
-  for (const [name, raw] of Object.entries(full.purposes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [name, raw] of Object.entries(full.purposes ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
     if (raw === null) continue;
     purposes[name] = toPurposeRule(file, name, raw);
   }

@@ -23,9 +23,12 @@ const period = z.strictObject({
 });
 
 /** A region's rule: one regime for all time, or a list of dated periods. */
-const regionRule = z.union([regime, z.array(period).min(1, { error: "expected at least one period" })], {
-  error: `expected a regime (${REGIMES.join(", ")}) or a list of {regime, from, until}`,
-});
+const regionRule = z.union(
+  [regime, z.array(period).min(1, { error: "expected at least one period" })],
+  {
+    error: `expected a regime (${REGIMES.join(", ")}) or a list of {regime, from, until}`,
+  },
+);
 
 const visibilityList = z.union([
   z.literal("any"),
@@ -40,7 +43,10 @@ const purposeRule = z.strictObject({
     })
     .optional(),
   content: z
-    .partialRecord(z.enum(KINDS, { error: `expected one of ${KINDS.join(", ")}` }), visibilityList.nullable())
+    .partialRecord(
+      z.enum(KINDS, { error: `expected one of ${KINDS.join(", ")}` }),
+      visibilityList.nullable(),
+    )
     .optional(),
   minimum_age: z.number().int().min(0).max(150).nullable().optional(),
   history: z
@@ -54,21 +60,26 @@ const purposeRule = z.strictObject({
 
 /** One policy file as written, before `extends` is applied. */
 export const policyFileSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: "expected a lower-case name such as my-policy" }),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    error: "expected a lower-case name such as my-policy",
+  }),
   title: z.string().optional(),
   description: z.string().optional(),
   sources: z.array(z.strictObject({ title: z.string(), url: z.string().url() })).optional(),
   extends: z.string().optional(),
   purposes: z
     .record(
-      z.string().regex(PURPOSE_PATTERN, { error: "expected a purpose name such as genai_training" }),
+      z
+        .string()
+        .regex(PURPOSE_PATTERN, { error: "expected a purpose name such as genai_training" }),
       purposeRule.nullable(),
     )
     .optional(),
   redact: z
-    .partialRecord(z.enum(REDACTION_TYPES, { error: `expected one of ${REDACTION_TYPES.join(", ")}` }), z.boolean())
+    .partialRecord(
+      z.enum(REDACTION_TYPES, { error: `expected one of ${REDACTION_TYPES.join(", ")}` }),
+      z.boolean(),
+    )
     .optional(),
 });
 

@@ -8,7 +8,8 @@ import { existsSync } from "node:fs";
 import pg from "pg";
 
 /** The PostgreSQL URL tests use (override with TRAINGATE_TEST_PG_URL). */
-export const PG_URL = process.env["TRAINGATE_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+export const PG_URL =
+  process.env["TRAINGATE_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** Path of Debian's Chromium. */
 export const CHROMIUM = process.env["TRAINGATE_TEST_CHROMIUM"] ?? "/usr/bin/chromium";
@@ -31,7 +32,9 @@ function missing(service: string, why: string): false {
   }
   if (!notices.has(service)) {
     notices.add(service);
-    process.stderr.write(`notice: ${service} not available (${why}); skipping the tests that need it\n`);
+    process.stderr.write(
+      `notice: ${service} not available (${why}); skipping the tests that need it\n`,
+    );
   }
   return false;
 }
@@ -59,7 +62,9 @@ export function hasChromium(): boolean {
  * A fresh PostgreSQL schema for one test file, so concurrent test files never collide.
  * Returns its name and a URL whose connections use it by default.
  */
-export async function freshSchema(prefix: string): Promise<{ schema: string; url: string; drop: () => Promise<void> }> {
+export async function freshSchema(
+  prefix: string,
+): Promise<{ schema: string; url: string; drop: () => Promise<void> }> {
   const schema = `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e9)}`.toLowerCase();
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();

@@ -2,15 +2,21 @@ import type { Command } from "commander";
 import { loadPolicyOption } from "../../config/load-policy.js";
 import { TrainGateError } from "../../errors.js";
 import { loadExport } from "../../export/load-export.js";
-import { REASON_TEXT } from "../../policy/domain.js";
 import { policyHash } from "../../policy/canonical-policy.js";
+import { REASON_TEXT } from "../../policy/domain.js";
 import { decideItem } from "../../policy/evaluate/decide-item.js";
 import { regionKeys } from "../../policy/regions.js";
 import { formatInstant } from "../../policy/time.js";
 import type { RegisterCommand } from "../command.js";
 import { out } from "../command.js";
 import { consentFromLedger } from "../consent-from-ledger.js";
-import { parseAsOf, parsePurpose, required, withExportOptions, withPolicyOptions } from "../options.js";
+import {
+  parseAsOf,
+  parsePurpose,
+  required,
+  withExportOptions,
+  withPolicyOptions,
+} from "../options.js";
 
 interface ExplainOptions {
   item?: string;
@@ -30,7 +36,9 @@ interface ExplainOptions {
 export const registerExplain: RegisterCommand = (program: Command) => {
   const cmd = program
     .command("explain")
-    .description("explain the decision for one item: every reason, the regime in force, the consent events that mattered")
+    .description(
+      "explain the decision for one item: every reason, the regime in force, the consent events that mattered",
+    )
     .requiredOption("--item <id>", "the item id")
     .option("--purpose <purpose>", "the purpose", "genai_training")
     .option("--as-of <timestamp>", "the instant T (RFC 3339)")
@@ -56,10 +64,16 @@ Example:
       consent: opts.consent,
     });
     const events =
-      opts.consent === undefined ? await consentFromLedger({ dataDir: opts.dataDir, database: opts.database }) : data.events;
+      opts.consent === undefined
+        ? await consentFromLedger({ dataDir: opts.dataDir, database: opts.database })
+        : data.events;
     const item = data.items.find((i) => i.id === opts.item);
     if (item === undefined) {
-      throw new TrainGateError("TG_E_NOT_FOUND", `item ${JSON.stringify(opts.item)} is not in ${opts.items}`, { item: opts.item });
+      throw new TrainGateError(
+        "TG_E_NOT_FOUND",
+        `item ${JSON.stringify(opts.item)} is not in ${opts.items}`,
+        { item: opts.item },
+      );
     }
     const member = data.members.find((m) => m.id === item.authorId);
     const mine = events.filter((e) => e.memberId === item.authorId && e.purpose === purpose);
@@ -89,8 +103,12 @@ Example:
       );
       return;
     }
-    out(`Item ${d.itemId} by member ${item.authorId ?? "(none)"}: ${d.included ? "INCLUDED" : "EXCLUDED"}`);
-    out(`  purpose ${purpose}, as of ${formatInstant(asOf)}, policy ${policy.name} (sha256 ${policyHash(policy).slice(0, 16)}…)`);
+    out(
+      `Item ${d.itemId} by member ${item.authorId ?? "(none)"}: ${d.included ? "INCLUDED" : "EXCLUDED"}`,
+    );
+    out(
+      `  purpose ${purpose}, as of ${formatInstant(asOf)}, policy ${policy.name} (sha256 ${policyHash(policy).slice(0, 16)}…)`,
+    );
     if (!d.included) {
       out(`  counted under: ${d.reason}`);
       out("  every reason that applies:");
@@ -98,14 +116,19 @@ Example:
     }
     if (member !== undefined) {
       const keys = regionKeys(member.country);
-      out(`  region: ${d.country ?? `unknown (country ${JSON.stringify(member.country)})`}${keys.length > 1 ? ` (${keys.slice(1).join(", ")})` : ""}`);
-      out(`  regime in force: ${d.regime ?? "none (no rule)"}${d.regionKey ? ` via the policy's ${d.regionKey} rule` : ""}`);
+      out(
+        `  region: ${d.country ?? `unknown (country ${JSON.stringify(member.country)})`}${keys.length > 1 ? ` (${keys.slice(1).join(", ")})` : ""}`,
+      );
+      out(
+        `  regime in force: ${d.regime ?? "none (no rule)"}${d.regionKey ? ` via the policy's ${d.regionKey} rule` : ""}`,
+      );
       out(`  consent state: ${d.state ?? "no choice recorded"}`);
     }
     if (mine.length > 0) {
       out("  consent events for this purpose:");
       for (const e of [...mine].sort((a, b) => a.at - b.at)) {
-        const mark = e === d.stateEvent ? "  <- decides" : e.at > asOf ? "  (after as-of: not visible)" : "";
+        const mark =
+          e === d.stateEvent ? "  <- decides" : e.at > asOf ? "  (after as-of: not visible)" : "";
         out(`    ${formatInstant(e.at)} ${e.choice} via ${e.source}${mark}`);
       }
     }

@@ -2,9 +2,14 @@ import type { Command } from "commander";
 import { loadPolicyFile, loadPreset, presetNames } from "../../config/load-policy.js";
 import { loadExport } from "../../export/load-export.js";
 import { canonicalPolicyText, policyHash } from "../../policy/canonical-policy.js";
-import type { Reason } from "../../policy/domain.js";
-import { consentColumns, evaluateBatch, reasonOfCode, toColumns } from "../../policy/evaluate/batch.js";
 import { describePolicy, diffPolicies } from "../../policy/describe-policy.js";
+import type { Reason } from "../../policy/domain.js";
+import {
+  consentColumns,
+  evaluateBatch,
+  reasonOfCode,
+  toColumns,
+} from "../../policy/evaluate/batch.js";
 import type { Policy } from "../../policy/model.js";
 import { reportingGroup } from "../../policy/regions.js";
 import type { RegisterCommand } from "../command.js";
@@ -57,7 +62,10 @@ export const registerPolicy: RegisterCommand = (program: Command) => {
         return;
       }
       const p = policyRef(ref);
-      if (opts.json) out(JSON.stringify({ ...JSON.parse(canonicalPolicyText(p)), sha256: policyHash(p) }, null, 2));
+      if (opts.json)
+        out(
+          JSON.stringify({ ...JSON.parse(canonicalPolicyText(p)), sha256: policyHash(p) }, null, 2),
+        );
       else for (const line of [...describePolicy(p), "", `sha256 ${policyHash(p)}`]) out(line);
     });
 
@@ -65,7 +73,9 @@ export const registerPolicy: RegisterCommand = (program: Command) => {
     .command("diff")
     .argument("<a>", "a preset name or policy file")
     .argument("<b>", "a preset name or policy file")
-    .description("what differs between two policies; with an export, how many items change status and why")
+    .description(
+      "what differs between two policies; with an export, how many items change status and why",
+    )
     .option("--purpose <purpose>", "the purpose to count", "genai_training")
     .option("--as-of <timestamp>", "the instant T, when counting on an export")
     .option("--json", "print the counts as JSON");
@@ -82,7 +92,14 @@ Examples:
     async (
       refA: string,
       refB: string,
-      opts: { purpose?: string; asOf?: string; members?: string; items?: string; consent?: string; json?: boolean },
+      opts: {
+        purpose?: string;
+        asOf?: string;
+        members?: string;
+        items?: string;
+        consent?: string;
+        json?: boolean;
+      },
     ) => {
       const a = policyRef(refA);
       const b = policyRef(refB);
@@ -91,7 +108,11 @@ Examples:
       if (opts.members !== undefined || opts.items !== undefined) {
         const purpose = parsePurpose(opts.purpose);
         const asOf = parseAsOf(opts.asOf);
-        const data = await loadExport({ members: opts.members ?? "", items: opts.items ?? "", consent: opts.consent });
+        const data = await loadExport({
+          members: opts.members ?? "",
+          items: opts.items ?? "",
+          consent: opts.consent,
+        });
         const events = opts.consent === undefined ? await consentFromLedger({}) : data.events;
         changes = countChanges(a, b, purpose, asOf, data.items, data.members, events);
       }
@@ -104,18 +125,30 @@ Examples:
       for (const line of rules) out(`  - ${line}`);
       if (changes !== null) {
         out("");
-        out(`On this export (${changes.items} items): ${changes.includedA} included under ${a.name}, ${changes.includedB} under ${b.name}.`);
+        out(
+          `On this export (${changes.items} items): ${changes.includedA} included under ${a.name}, ${changes.includedB} under ${b.name}.`,
+        );
         const lost = Object.entries(changes.lostByReason);
         const gained = Object.entries(changes.gainedByReason);
         if (lost.length > 0) {
-          out(`  ${lost.reduce((s, [, n]) => s + n, 0)} items used under ${a.name} would be excluded under ${b.name}:`);
+          out(
+            `  ${lost.reduce((s, [, n]) => s + n, 0)} items used under ${a.name} would be excluded under ${b.name}:`,
+          );
           for (const [r, n] of lost) out(`    ${String(n).padStart(9)}  ${r}`);
         }
         if (gained.length > 0) {
-          out(`  ${gained.reduce((s, [, n]) => s + n, 0)} items excluded under ${a.name} would be used under ${b.name} (their ${a.name} reason):`);
+          out(
+            `  ${gained.reduce((s, [, n]) => s + n, 0)} items excluded under ${a.name} would be used under ${b.name} (their ${a.name} reason):`,
+          );
           for (const [r, n] of gained) out(`    ${String(n).padStart(9)}  ${r}`);
         }
-        out(`  by region (lost / gained): ${Object.entries(changes.byRegion).map(([g, [l, w]]) => `${g} ${l}/${w}`).join(", ") || "no change"}`);
+        out(
+          `  by region (lost / gained): ${
+            Object.entries(changes.byRegion)
+              .map(([g, [l, w]]) => `${g} ${l}/${w}`)
+              .join(", ") || "no change"
+          }`,
+        );
         out(`  members whose content changes status: ${changes.membersChanged}`);
       }
     },
@@ -151,7 +184,8 @@ export function countChanges(
     const m = pop.items.author[i]!;
     changedMembers.add(m);
     const group = m >= 0 ? (reportingGroup(pop.members.country[m]) ?? "unknown") : "unknown";
-    const slot = (byRegion[group] ??= [0, 0]);
+    const slot = byRegion[group] ?? [0, 0];
+    byRegion[group] = slot;
     if (inA) {
       const r = reasonOfCode(rb[i]!)!;
       lost[r] = (lost[r] ?? 0) + 1;

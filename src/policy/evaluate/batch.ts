@@ -248,7 +248,9 @@ export function toColumns(items: readonly Item[], members: readonly Member[]): P
   };
   members.forEach((m, i) => {
     if (memberIndex.has(m.id)) {
-      throw new TrainGateError("TG_E_DUPLICATE_ID", `duplicate member id ${JSON.stringify(m.id)}`, { id: m.id });
+      throw new TrainGateError("TG_E_DUPLICATE_ID", `duplicate member id ${JSON.stringify(m.id)}`, {
+        id: m.id,
+      });
     }
     memberIndex.set(m.id, i);
     mc.birthDay[i] = m.birthDay ?? Number.NaN;
@@ -274,7 +276,13 @@ export function toColumns(items: readonly Item[], members: readonly Member[]): P
     ic.createdAt[i] = it.createdAt ?? Number.NaN;
     ic.deletedAt[i] = it.deletedAt ?? Number.NaN;
   });
-  return { items: ic, itemIds: items.map((it) => it.id), members: mc, memberIds: members.map((m) => m.id), memberIndex };
+  return {
+    items: ic,
+    itemIds: items.map((it) => it.id),
+    members: mc,
+    memberIds: members.map((m) => m.id),
+    memberIndex,
+  };
 }
 
 /** Consent events of one purpose as columns over a population's member index. */
@@ -285,7 +293,13 @@ export function consentColumns(
 ): ConsentColumns {
   const mine = events.filter((e) => e.purpose === purpose);
   const n = mine.length;
-  const cc = { length: n, member: new Int32Array(n), choice: new Uint8Array(n), at: new Float64Array(n), gpc: new Uint8Array(n) };
+  const cc = {
+    length: n,
+    member: new Int32Array(n),
+    choice: new Uint8Array(n),
+    at: new Float64Array(n),
+    gpc: new Uint8Array(n),
+  };
   mine.forEach((e, i) => {
     cc.member[i] = memberIndex.get(e.memberId) ?? -1;
     cc.choice[i] = e.choice === "deny" ? 1 : 0;

@@ -24,7 +24,11 @@ export function consentState(
     if (e.purpose !== purpose || e.at > asOf) continue;
     if (e.source === "gpc" && !honourGpc) continue;
     const choice: Choice = e.source === "gpc" ? "deny" : e.choice;
-    if (best === null || e.at > best.at || (e.at === best.at && choice === "deny" && bestChoice !== "deny")) {
+    if (
+      best === null ||
+      e.at > best.at ||
+      (e.at === best.at && choice === "deny" && bestChoice !== "deny")
+    ) {
       best = e;
       bestChoice = choice;
     }

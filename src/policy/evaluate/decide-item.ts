@@ -10,8 +10,8 @@ import {
   type Item,
   isKind,
   type Member,
-  type Reason,
   REASONS,
+  type Reason,
   type Regime,
 } from "../domain.js";
 import type { Policy } from "../model.js";
@@ -85,25 +85,29 @@ export function decideItem(input: DecisionInput): Decision {
   if (knownKind && rule !== undefined) {
     const vis = effectiveVisibility(item.kind, item.visibility);
     const allowed = rule.content[item.kind as keyof typeof rule.content];
-    if (vis === null || allowed === undefined || !allowed.includes(vis)) reasons.add("content_class");
+    if (vis === null || allowed === undefined || !allowed.includes(vis))
+      reasons.add("content_class");
   }
 
   const country = member === undefined ? null : normalizeCountry(member.country);
   const inForce = regimeAt(rule, country, asOf);
-  const { state, event } = member === undefined
-    ? { state: null, event: null }
-    : consentState(input.events, purpose, asOf, rule?.gpc ?? true);
+  const { state, event } =
+    member === undefined
+      ? { state: null, event: null }
+      : consentState(input.events, purpose, asOf, rule?.gpc ?? true);
 
   if (member !== undefined) {
     if (country === null) reasons.add("unknown_region");
-    else if (inForce.regime === null || inForce.regime === "excluded") reasons.add("region_excluded");
+    else if (inForce.regime === null || inForce.regime === "excluded")
+      reasons.add("region_excluded");
     if (rule !== undefined && rule.minimumAge !== null) {
       if (member.birthDay === null) {
         reasons.add("unknown_age");
       } else {
         const adultFrom = anniversaryDay(member.birthDay, rule.minimumAge);
         const createdDay = item.createdAt === null ? null : utcDay(item.createdAt);
-        if (utcDay(asOf) < adultFrom || (createdDay !== null && createdDay < adultFrom)) reasons.add("minor");
+        if (utcDay(asOf) < adultFrom || (createdDay !== null && createdDay < adultFrom))
+          reasons.add("minor");
       }
     }
     if (state === "deny") reasons.add("opted_out");

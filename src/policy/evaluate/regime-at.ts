@@ -23,7 +23,11 @@ export function periodContains(p: RegimePeriod, at: number): boolean {
  * force means no rule: the caller excludes (`region_excluded`). An unknown country matches
  * nothing.
  */
-export function regimeAt(rule: PurposeRule | undefined, country: string | null, at: number): RegimeInForce {
+export function regimeAt(
+  rule: PurposeRule | undefined,
+  country: string | null,
+  at: number,
+): RegimeInForce {
   if (rule === undefined) return NONE;
   for (const key of regionKeys(country)) {
     const periods = rule.regions[key];
