@@ -88,6 +88,19 @@ const consentSchema = z.object({
   source: z.enum(SOURCES, { error: `source must be one of ${SOURCES.join(", ")}` }),
 });
 
+/** The named columns of a row, missing ones as null (unknown extra columns are ignored, contract §1). */
+function pick(
+  values: Readonly<Record<string, unknown>>,
+  columns: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c] = values[c] ?? null;
+  return out;
+}
+
+const MEMBER_COLUMNS = ["id", "country", "birth_date", "display_name", "created_at", "deleted_at"];
+const CONSENT_COLUMNS = ["member_id", "purpose", "choice", "at", "source"];
+
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   return issue.message;
@@ -99,7 +112,7 @@ export function parseMemberRow(
   file: string,
   line: number,
 ): Member {
-  const r = memberSchema.safeParse(values);
+  const r = memberSchema.safeParse(pick(values, MEMBER_COLUMNS));
   if (!r.success) throw badInput(file, line, `bad member row: ${firstIssue(r.error)}`);
   const m = r.data;
   return {
@@ -121,7 +134,7 @@ export function parseConsentRow(
   file: string,
   line: number,
 ): ConsentEvent {
-  const r = consentSchema.safeParse(values);
+  const r = consentSchema.safeParse(pick(values, CONSENT_COLUMNS));
   if (!r.success) throw badInput(file, line, `bad consent event: ${firstIssue(r.error)}`);
   const e = r.data;
   return {

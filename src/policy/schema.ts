@@ -60,9 +60,11 @@ const purposeRule = z.strictObject({
 
 /** One policy file as written, before `extends` is applied. */
 export const policyFileSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
-    error: "expected a lower-case name such as my-policy",
-  }),
+  name: z
+    .string({ error: "a name is required, such as my-policy" })
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+      error: "expected a lower-case name such as my-policy",
+    }),
   title: z.string().optional(),
   description: z.string().optional(),
   sources: z.array(z.strictObject({ title: z.string(), url: z.string().url() })).optional(),
