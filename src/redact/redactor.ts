@@ -1,0 +1,52 @@
+/**
+ * The single-threaded redactor: runs the enabled detectors over a text, resolves overlaps
+ * and replaces what it found with typed placeholders (`[EMAIL]`, `[PERSON]`, ...).
+ */
+import { REDACTION_TYPES } from "../policy/model.js";
+import type { Detector } from "./detectors/index.js";
+import { DETECTORS } from "./detectors/index.js";
+import { MemberNameDetector } from "./detectors/member-names.js";
+import type { Span } from "./span.js";
+import { applySpans, resolveSpans } from "./span.js";
+
+/** What a redactor needs: members' display names and the policy's `redact` switches. */
+export interface RedactorOptions {
+  /** Display names of platform members, matched as whole words (see `MemberNameDetector`). */
+  readonly memberNames: readonly string[];
+  /**
+   * The policy's switches by `REDACTION_TYPES` key. A type missing here is redacted: when in
+   * doubt, remove the data.
+   */
+  readonly enabled: Readonly<Record<string, boolean>>;
+}
+
+/** A configured redactor. Stateless between calls; safe to reuse for any number of texts. */
+export interface Redactor {
+  /** The text with every detected span replaced by its placeholder. */
+  redact(text: string): string;
+  /** The spans `redact` would replace, non-overlapping and sorted by start. */
+  spans(text: string): Span[];
+}
+
+/** Builds a redactor. Building indexes the member names once; each call is then one pass each. */
+export function createRedactor(options: RedactorOptions): Redactor {
+  const on = (type: string): boolean => options.enabled[type] !== false;
+  const detectors: Detector[] = [];
+  for (const type of REDACTION_TYPES) {
+    const d = DETECTORS[type];
+    if (d !== undefined && on(type)) detectors.push(d);
+  }
+  if (on("member_name") && options.memberNames.length > 0) {
+    const members = new MemberNameDetector(options.memberNames);
+    detectors.push((text, out) => members.detect(text, out));
+  }
+  const spans = (text: string): Span[] => {
+    const found: Span[] = [];
+    for (const d of detectors) d(text, found);
+    return resolveSpans(found);
+  };
+  return {
+    spans,
+    redact: (text) => applySpans(text, spans(text)),
+  };
+}
