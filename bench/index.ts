@@ -1,4 +1,5 @@
 /** Every benchmark of `npm run bench`, in the order they run. Add new ones here. */
 import type { Benchmark } from "./bench.js";
+import { evaluatorBenchmark } from "./evaluator.bench.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [];
+export const BENCHMARKS: readonly Benchmark[] = [evaluatorBenchmark];
