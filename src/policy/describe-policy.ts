@@ -3,7 +3,7 @@
  * two policies. Pure.
  */
 import { KINDS, type Kind, type REGIMES } from "./domain.js";
-import { dataUseOf } from "./fides.js";
+import { dataCategoryOf, dataUseOf } from "./fides.js";
 import type { Policy, PurposeRule, RegimePeriod } from "./model.js";
 import { formatInstant } from "./time.js";
 
@@ -59,6 +59,10 @@ export function describePurpose(purpose: string, rule: PurposeRule): string[] {
     lines.push(`  ${key}: ${describePeriods(periods)}`);
   lines.push("  other regions: no rule (excluded)");
   lines.push(`  content: ${describeContent(rule)}`);
+  const categories = [
+    ...new Set(KINDS.flatMap((k) => (rule.content[k] ?? []).map((v) => dataCategoryOf(k, v)))),
+  ].sort();
+  if (categories.length > 0) lines.push(`  Fides data categories: ${categories.join(", ")}`);
   lines.push(
     `  minimum age: ${rule.minimumAge === null ? "none" : `${rule.minimumAge} (unknown age excluded)`}`,
   );

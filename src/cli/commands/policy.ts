@@ -3,13 +3,14 @@ import { loadPolicyFile, loadPreset, presetNames } from "../../config/load-polic
 import { loadExport } from "../../export/load-export.js";
 import { canonicalPolicyText, policyHash } from "../../policy/canonical-policy.js";
 import { describePolicy, diffPolicies } from "../../policy/describe-policy.js";
-import type { Reason } from "../../policy/domain.js";
+import type { Kind, Reason } from "../../policy/domain.js";
 import {
   consentColumns,
   evaluateBatch,
   reasonOfCode,
   toColumns,
 } from "../../policy/evaluate/batch.js";
+import { dataCategoryOf, dataUseOf } from "../../policy/fides.js";
 import type { Policy } from "../../policy/model.js";
 import { reportingGroup } from "../../policy/regions.js";
 import type { RegisterCommand } from "../command.js";
