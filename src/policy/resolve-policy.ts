@@ -142,9 +142,10 @@ export function resolvePolicy(file: string, doc: PolicyFile, lookup: ParentLooku
   for (const type of REDACTION_TYPES) redact[type] = full.redact?.[type] ?? true;
   return Object.freeze({
     name: doc.name,
-    title: full.title ?? doc.name,
-    description: (full.description ?? "").trim(),
-    sources: Object.freeze((full.sources ?? []).map((s) => Object.freeze({ ...s }))),
+    // Prose is the policy's own: a child that extends a preset does not speak in its words.
+    title: doc.title ?? doc.name,
+    description: (doc.description ?? "").trim(),
+    sources: Object.freeze((doc.sources ?? []).map((s) => Object.freeze({ ...s }))),
     extendsChain: Object.freeze(chain),
     purposes: Object.freeze(purposes),
     redact: Object.freeze(redact),
