@@ -1,0 +1,112 @@
+/**
+ * Verifies member JWTs with jose: against the configured JWKS (a URL through
+ * `createRemoteJWKSet`, or a local JWKS file), with the configured issuer and audience; and,
+ * in demo mode only, against the data directory's demo key. Anything else is unauthenticated.
+ */
+import { readFileSync } from "node:fs";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
+import { z } from "zod";
+import { TrainGateError } from "../../errors.js";
+import { DEMO_AUDIENCE, DEMO_ISSUER, type DemoKey } from "./demo-key.js";
+import { type Principal, ROLES } from "./roles.js";
+
+/** Where member tokens come from. */
+export interface TokenOptions {
+  readonly jwksUrl?: string | undefined;
+  readonly jwksFile?: string | undefined;
+  readonly issuer?: string | undefined;
+  readonly audience?: string | undefined;
+  /** Set only in demo mode. */
+  readonly demoKey?: DemoKey | undefined;
+}
+
+const ALGORITHMS = ["ES256", "ES384", "EdDSA", "RS256", "PS256"];
+const Sub = z.string().min(1).max(256);
+const DemoRoles = z.array(z.enum(ROLES)).min(1);
+
+function unauthenticated(message: string): TrainGateError {
+  return new TrainGateError("TG_E_UNAUTHENTICATED", message);
+}
+
+/** A verifier of bearer JWTs. */
+export class TokenVerifier {
+  readonly #jwks: JWTVerifyGetKey | null;
+  readonly #options: TokenOptions;
+
+  constructor(options: TokenOptions) {
+    this.#options = options;
+    if (options.jwksUrl !== undefined) this.#jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+    else if (options.jwksFile !== undefined) {
+      const raw = JSON.parse(readFileSync(options.jwksFile, "utf8")) as JSONWebKeySet;
+      this.#jwks = createLocalJWKSet(raw);
+    } else this.#jwks = null;
+  }
+
+  /** True when some member token could be accepted at all. */
+  get acceptsTokens(): boolean {
+    return this.#jwks !== null || this.#options.demoKey !== undefined;
+  }
+
+  /**
+   * The principal of a JWT, or TG_E_UNAUTHENTICATED. Demo-issued tokens are refused unless
+   * this server is in demo mode, whatever key signed them.
+   */
+  async verify(token: string, via: "bearer" | "cookie"): Promise<Principal> {
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      throw unauthenticated("the bearer token is neither an API key nor a well-formed JWT");
+    }
+    if (claims.iss === DEMO_ISSUER) {
+      const key = this.#options.demoKey;
+      if (key === undefined) {
+        throw unauthenticated("demo tokens are refused: this server is not in demo mode");
+      }
+      const { payload } = await jwtVerify(token, key.publicKey, {
+        issuer: DEMO_ISSUER,
+        audience: DEMO_AUDIENCE,
+        algorithms: ["ES256"],
+      }).catch((e: Error) => {
+        throw unauthenticated(`the demo token does not verify: ${e.message}`);
+      });
+      const sub = Sub.safeParse(payload.sub);
+      if (!sub.success) throw unauthenticated("the token has no usable sub claim");
+      if (payload["tg_roles"] !== undefined) {
+        const roles = DemoRoles.safeParse(payload["tg_roles"]);
+        if (!roles.success) throw unauthenticated("the demo session's roles are not valid");
+        return { kind: "service", keyId: "demo-admin", roles: roles.data, via };
+      }
+      return { kind: "member", memberId: sub.data, via, country: countryClaim(payload) };
+    }
+    if (this.#jwks === null) {
+      throw unauthenticated(
+        "member tokens are not accepted: the server has no JWKS configured (--jwks-url or --jwks-file)",
+      );
+    }
+    const { payload } = await jwtVerify(token, this.#jwks, {
+      algorithms: ALGORITHMS,
+      ...(this.#options.issuer !== undefined ? { issuer: this.#options.issuer } : {}),
+      ...(this.#options.audience !== undefined ? { audience: this.#options.audience } : {}),
+    }).catch((e: Error) => {
+      throw unauthenticated(`the token does not verify: ${e.message}`);
+    });
+    const sub = Sub.safeParse(payload.sub);
+    if (!sub.success) throw unauthenticated("the token has no usable sub claim");
+    return { kind: "member", memberId: sub.data, via, country: countryClaim(payload) };
+  }
+}
+
+/** The optional `country` claim (ISO 3166-1 alpha-2) of a member token. */
+function countryClaim(payload: JWTPayload): string | undefined {
+  const c = payload["country"];
+  return typeof c === "string" && /^[A-Za-z]{2}$/.test(c) ? c.toUpperCase() : undefined;
+}

@@ -1,0 +1,23 @@
+/**
+ * What every route plugin receives: the ledger, the active policy, the clock and the server's
+ * configuration. Built once by `buildApp`; route plugins never open a backend themselves.
+ */
+
+import type { ExportPaths } from "../export/load-export.js";
+import type { LedgerStore } from "../ledger/ledger-store.js";
+import type { Policy } from "../policy/model.js";
+import type { DemoKey } from "./auth/demo-key.js";
+
+/** The server's shared state, passed to each route plugin as its options. */
+export interface ServerContext {
+  readonly store: LedgerStore;
+  /** The active policy (`--policy`/`--preset`, default `recommended`). */
+  readonly policy: Policy;
+  /** Now, in epoch microseconds (injected so tests never read the wall clock). */
+  readonly now: () => number;
+  /** Demo mode's signing key; undefined when the server is not in demo mode. */
+  readonly demoKey: DemoKey | undefined;
+  readonly dataDir: string;
+  /** The default export for what-if (`--export-dir`), when given. */
+  readonly defaultExport: ExportPaths | undefined;
+}
