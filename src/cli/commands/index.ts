@@ -1,6 +1,13 @@
 /** Every CLI command, one module each. Add a new command's register function here. */
 import type { RegisterCommand } from "../command.js";
+import { registerApiKeys } from "./api-keys.js";
 import { registerExplain } from "./explain.js";
 import { registerPolicy } from "./policy.js";
+import { registerServe } from "./serve.js";
 
-export const COMMANDS: readonly RegisterCommand[] = [registerExplain, registerPolicy];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerExplain,
+  registerPolicy,
+  registerServe,
+  registerApiKeys,
+];
