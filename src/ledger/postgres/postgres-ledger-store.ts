@@ -1,0 +1,117 @@
+/**
+ * The ledger on PostgreSQL (pg through Kysely).
+ *
+ * Commit-order feed: a sequence value is assigned at insert, not at commit, so without care a
+ * reader could see position 11 committed while 10 is still in flight, advance its cursor past
+ * 10 and never see it. Every write transaction therefore first takes a transaction-level
+ * advisory lock (`pg_advisory_xact_lock`), held until COMMIT: positions are assigned one
+ * transaction at a time, and PostgreSQL makes a commit visible before it releases the
+ * transaction's locks, so the next writer's positions always become visible after ours.
+ * The same lock gives the audit chain a single head. The price is one writer at a time (as in
+ * SQLite); concurrent requests should be batched into one `appendEvents` (group commit).
+ */
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { TrainGateError } from "../../errors.js";
+import {
+  type EventInsert,
+  type EventRow,
+  KyselyLedgerStore,
+  type LedgerTrx,
+} from "../kysely-ledger-store.js";
+import type { LedgerTables } from "../ledger-tables.js";
+import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
+
+/** Rows per `unnest` insert: arrays, so no bound-parameter limit; sized for memory. */
+const INSERT_CHUNK = 10_000;
+
+/** int8 (OID 20) as a JS number: positions and µs instants stay below 2^53. */
+function typeParser(oid: number, format?: "text" | "binary"): (value: string) => unknown {
+  if (oid === 20) return (v: string) => Number(v);
+  return pg.types.getTypeParser(oid, format ?? "text");
+}
+
+/** The PostgreSQL ledger. Open with `PostgresLedgerStore.open` (or `openLedger`). */
+export class PostgresLedgerStore extends KyselyLedgerStore {
+  readonly backend = "postgres" as const;
+
+  private constructor(db: Kysely<LedgerTables>, clock: () => number) {
+    super(db, clock);
+  }
+
+  /** Connects (checking the server answers); throws `TG_E_NO_LEDGER` when it does not. */
+  static async open(
+    url: string,
+    clock: () => number,
+    poolSize: number,
+  ): Promise<PostgresLedgerStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      types: { getTypeParser: typeParser as pg.CustomTypesConfig["getTypeParser"] },
+    });
+    const db = new Kysely<LedgerTables>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await sql`select 1`.execute(db);
+    } catch (e) {
+      await db.destroy();
+      throw new TrainGateError(
+        "TG_E_NO_LEDGER",
+        `cannot reach the PostgreSQL ledger: ${(e as Error).message}`,
+      );
+    }
+    return new PostgresLedgerStore(db, clock);
+  }
+
+  async migrate(): Promise<readonly string[]> {
+    // Kysely looks for its bookkeeping table in every schema unless told which; name ours so
+    // two ledgers in two schemas of one database never see each other's.
+    const schema = await sql<{ s: string }>`select current_schema() as s`.execute(this.db);
+    return this.runMigrations(POSTGRES_MIGRATIONS, schema.rows[0]!.s);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** The advisory lock of the module comment, keyed by schema so two ledgers never contend. */
+  protected async lockWrites(trx: LedgerTrx): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext('traingate.ledger:' || current_schema()))`.execute(
+      trx,
+    );
+  }
+
+  protected override get importBatchSize(): number {
+    return INSERT_CHUNK;
+  }
+
+  protected async insertEventRows(
+    trx: LedgerTrx,
+    rows: readonly EventInsert[],
+    ignoreDuplicates: boolean,
+  ): Promise<EventRow[]> {
+    const out: EventRow[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const part = rows.slice(i, i + INSERT_CHUNK);
+      // One statement per chunk with arrays: 8 parameters whatever the row count.
+      const r = await sql<EventRow>`
+        insert into ledger_events (id, member_id, purpose, choice, at, source, recorded_at, tombstone)
+        select id, member_id, purpose, choice, at, source, recorded_at, tombstone
+        from unnest(
+          ${part.map((e) => e.id)}::text[], ${part.map((e) => e.member_id)}::text[],
+          ${part.map((e) => e.purpose)}::text[], ${part.map((e) => e.choice)}::text[],
+          ${part.map((e) => e.at)}::bigint[], ${part.map((e) => e.source)}::text[],
+          ${part.map((e) => e.recorded_at)}::bigint[], ${part.map((e) => e.tombstone)}::integer[]
+        ) with ordinality as u(id, member_id, purpose, choice, at, source, recorded_at, tombstone, ord)
+        order by ord
+        ${ignoreDuplicates ? sql`on conflict do nothing` : sql``}
+        returning position, id, member_id, purpose, choice, at, source, recorded_at, tombstone`.execute(
+        trx,
+      );
+      const inserted = [...r.rows].sort((a, b) => a.position - b.position);
+      out.push(...inserted);
+    }
+    return out;
+  }
+}
