@@ -1,0 +1,53 @@
+/**
+ * The table alternative of a chart: the same numbers a sighted reader sees in the bars or
+ * lines, for screen readers, keyboard users and anyone who wants exact values.
+ */
+import type { ChartSeries } from "./chart-series.js";
+
+/** A collapsible table with one row per category and one column per series. */
+export function ChartDataTable({
+  caption,
+  categoryLabel,
+  categories,
+  series,
+  format,
+}: {
+  caption: string;
+  categoryLabel: string;
+  categories: readonly string[];
+  series: readonly ChartSeries[];
+  format: (n: number) => string;
+}) {
+  return (
+    <details className="chart-table">
+      <summary>Show the data as a table</summary>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{categoryLabel}</th>
+              {series.map((s) => (
+                <th scope="col" key={s.name} className="num">
+                  {s.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {categories.map((c, i) => (
+              <tr key={c}>
+                <th scope="row">{c}</th>
+                {series.map((s) => (
+                  <td key={s.name} className="num">
+                    {format(s.values[i] ?? 0)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,32 @@
+/** One named series of a chart: one value per category, in category order. */
+export interface ChartSeries {
+  readonly name: string;
+  readonly values: readonly number[];
+}
+
+/**
+ * Series colours: each has at least 3:1 contrast against the white chart background
+ * (WCAG 1.4.11, non-text contrast) and they differ in lightness, not only in hue.
+ */
+export const SERIES_COLOURS = ["#1f5fbf", "#b3401a", "#2e7d32", "#6a3d9a", "#8a6d00", "#00707a"];
+
+/** A "nice" axis maximum at or above `max` (1, 2, 2.5 or 5 times a power of ten). */
+export function niceMax(max: number): number {
+  if (max <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
+  return 10 * p;
+}
+
+/** The props every chart takes. */
+export interface ChartProps {
+  readonly title: string;
+  readonly description: string;
+  readonly categoryLabel: string;
+  readonly valueLabel: string;
+  readonly categories: readonly string[];
+  readonly series: readonly ChartSeries[];
+  readonly format?: (n: number) => string;
+  /** Fixed value-axis maximum (e.g. 1 for rates); otherwise a nice value above the data. */
+  readonly max?: number;
+}

@@ -1,0 +1,162 @@
+/**
+ * The obligations queue (GET /v1/admin/obligations) with status changes
+ * (PATCH /v1/admin/obligations/{id} with a reason). Rows can be filtered by status; a change
+ * is announced and the row updates in place.
+ */
+import { useState } from "react";
+import { ApiError } from "../../api/api-error.js";
+import { call } from "../../api/client.js";
+import { AnyJson, type Obligation, Obligations } from "../../api/schemas.js";
+import { formatDate, purposeName } from "../../components/format.js";
+import { Async, Empty, ErrorPanel } from "../../components/status.js";
+import { useResource } from "../../hooks/use-resource.js";
+import { obligationStatus } from "../me/lineage-panel.js";
+
+/** The statuses an obligation can be moved to. */
+const STATUSES = ["open", "in_progress", "done", "waived"] as const;
+
+function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: string) => void }) {
+  const [status, setStatus] = useState(o.status);
+  const [target, setTarget] = useState(o.status);
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const idText = String(o.id);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call(AnyJson, `/v1/admin/obligations/${encodeURIComponent(idText)}`, {
+        method: "PATCH",
+        body: { status: target, reason },
+      });
+      setStatus(target);
+      setReason("");
+      onChanged(`Obligation ${idText} is now ${obligationStatus(target)}.`);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError("UI_ERROR", String(err), 0));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li className="card obligation">
+      <div className="obligation-head">
+        <h3>
+          <code>{idText}</code>
+        </h3>
+        <span className={`badge status-${status}`}>{obligationStatus(status)}</span>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>What</dt>
+          <dd>{o.description ?? o.action ?? o.kind?.replaceAll("_", " ") ?? "—"}</dd>
+        </div>
+        <div>
+          <dt>Run / model</dt>
+          <dd>
+            <code>{o.model_id ?? o.run_id ?? "—"}</code>
+          </dd>
+        </div>
+        {o.member_id ? (
+          <div>
+            <dt>Member</dt>
+            <dd>{o.member_id}</dd>
+          </div>
+        ) : null}
+        {o.purpose ? (
+          <div>
+            <dt>Purpose</dt>
+            <dd>{purposeName(o.purpose)}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>Opened</dt>
+          <dd>{formatDate(o.opened_at, true)}</dd>
+        </div>
+      </dl>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+        <label>
+          New status
+          <select value={target} onChange={(e) => setTarget(e.target.value)}>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {obligationStatus(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grow">
+          Reason (kept in the audit log)
+          <input
+            type="text"
+            required
+            minLength={3}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+        <button
+          type="submit"
+          className="button"
+          disabled={busy || target === status}
+          aria-busy={busy}
+        >
+          {busy ? "Saving…" : "Change status"}
+        </button>
+      </form>
+      {error === null ? null : <ErrorPanel error={error} what="the status change" />}
+    </li>
+  );
+}
+
+/** The obligations panel. */
+export function ObligationsQueue() {
+  const [filter, setFilter] = useState("all");
+  const [announce, setAnnounce] = useState("");
+  const list = useResource((signal) => call(Obligations, "/v1/admin/obligations", { signal }));
+  return (
+    <div className="stack">
+      <p className="live" role="status" aria-live="polite">
+        {announce}
+      </p>
+      <label className="filter">
+        Show
+        <select value={filter} onChange={(e) => setFilter(e.target.value)}>
+          <option value="all">all statuses</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {obligationStatus(s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Async resource={list} what="the obligations queue">
+        {(all) => {
+          const shown = filter === "all" ? all : all.filter((o) => o.status === filter);
+          if (shown.length === 0) {
+            return (
+              <Empty
+                title={all.length === 0 ? "The queue is empty." : "No obligation has this status."}
+              >
+                {all.length === 0
+                  ? "An obligation opens when a member opts out after a run or model used their data."
+                  : "Choose another status to see the rest of the queue."}
+              </Empty>
+            );
+          }
+          return (
+            <ul className="run-list">
+              {shown.map((o) => (
+                <ObligationRow key={String(o.id)} o={o} onChanged={setAnnounce} />
+              ))}
+            </ul>
+          );
+        }}
+      </Async>
+    </div>
+  );
+}

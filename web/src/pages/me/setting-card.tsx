@@ -1,0 +1,157 @@
+/**
+ * One purpose's card: the switch, its current state and since when, and what it covers in
+ * plain words (content classes, messages, the region's rule and why). Saving announces the
+ * result in a live region; a failed save restores the switch and shows the server's error.
+ */
+import { useId, useState } from "react";
+import { ApiError } from "../../api/api-error.js";
+import { call } from "../../api/client.js";
+import { type ContentClass, Setting, SettingUpdate } from "../../api/schemas.js";
+import {
+  formatDate,
+  purposeName,
+  regimeName,
+  regionName,
+  sourceName,
+} from "../../components/format.js";
+import { ErrorPanel } from "../../components/status.js";
+import { Switch } from "../../components/switch.js";
+
+function classText(c: ContentClass): string {
+  if (typeof c === "string") return c.replaceAll("_", " ");
+  const vis = c.visibilities ?? [];
+  return vis.length === 0 ? `${c.kind}s` : `${c.kind}s (${vis.join(", ")})`;
+}
+
+/** Whether the member's content is in use for this purpose now. */
+function isOn(s: Setting): boolean {
+  if (typeof s.used === "boolean") return s.used;
+  return s.state === "allow";
+}
+
+function gpcNote(body: unknown): string | null {
+  if (typeof body !== "object" || body === null) return null;
+  const b = body as Record<string, unknown>;
+  const g = b["gpc"] ?? b["gpc_recorded"];
+  if (g === true || (typeof g === "object" && g !== null)) {
+    return "Your browser's Global Privacy Control signal was also recorded as a no.";
+  }
+  return null;
+}
+
+/** Props of SettingCard. */
+export interface SettingCardProps {
+  readonly setting: Setting;
+  readonly onSaved: () => void;
+}
+
+/** Renders the card. */
+export function SettingCard({ setting, onSaved }: SettingCardProps) {
+  const id = useId();
+  const [current, setCurrent] = useState(setting);
+  const [busy, setBusy] = useState(false);
+  const [announce, setAnnounce] = useState("");
+  const [error, setError] = useState<ApiError | null>(null);
+  const on = isOn(current);
+  const locked = current.regime === "excluded";
+  const name = purposeName(current.purpose);
+
+  async function save(next: boolean) {
+    setBusy(true);
+    setError(null);
+    setAnnounce(`Saving your choice for ${name}…`);
+    try {
+      const answer = await call(
+        SettingUpdate,
+        `/v1/me/settings/${encodeURIComponent(current.purpose)}`,
+        {
+          method: "PUT",
+          body: { choice: next ? "allow" : "deny" },
+        },
+      );
+      const fresh = afterSave(answer, current, next);
+      setCurrent(fresh);
+      const note = gpcNote(answer);
+      setAnnounce(
+        `Saved: ${name} is now ${next ? "on" : "off"}.${note === null ? "" : ` ${note}`}`,
+      );
+      onSaved();
+    } catch (e) {
+      setAnnounce("");
+      setError(e instanceof ApiError ? e : new ApiError("UI_ERROR", String(e), 0));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const classes = current.content_classes ?? [];
+  return (
+    <article className="card setting-card" aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>{name}</h3>
+      <Switch
+        label={`Use my content for ${name.toLowerCase()}`}
+        checked={on}
+        disabled={locked}
+        busy={busy}
+        describedBy={`${id}-state`}
+        onChange={(next) => void save(next)}
+      />
+      <p id={`${id}-state`} className="state-line">
+        {locked
+          ? "Not used: your region does not allow this purpose."
+          : on
+            ? "Your content may be used."
+            : "Your content is not used."}{" "}
+        <span className="muted">
+          {current.at === null || current.at === undefined
+            ? `${sourceName(current.source)}.`
+            : `Since ${formatDate(current.at)} · ${sourceName(current.source)}.`}
+        </span>
+      </p>
+      <p className="live" role="status" aria-live="polite">
+        {announce}
+      </p>
+      {error === null ? null : (
+        <ErrorPanel
+          error={error}
+          what="your change (nothing was saved)"
+          onRetry={() => void save(!on)}
+        />
+      )}
+      <h4>What this covers</h4>
+      <dl className="covers">
+        <dt>Your content</dt>
+        <dd>
+          {classes.length === 0 ? "None of your content." : classes.map(classText).join(", ")}
+        </dd>
+        <dt>Private messages</dt>
+        <dd>
+          {current.messages_used === true
+            ? "Yes, your messages are included."
+            : "No, your messages are never used."}
+        </dd>
+        <dt>Your region's rule</dt>
+        <dd>
+          {regionName(current.region)}: {regimeName(current.regime)}.
+          {current.explanation ? <span className="why"> {current.explanation}</span> : null}
+        </dd>
+      </dl>
+    </article>
+  );
+}
+
+/**
+ * The card's new state after a save: the setting the server sent back (bare or under
+ * `setting`) when it parses, else the choice just made, recorded from settings.
+ */
+function afterSave(answer: Record<string, unknown>, before: Setting, next: boolean): Setting {
+  const server = Setting.safeParse(answer["setting"] ?? answer);
+  if (server.success) return { ...before, ...server.data };
+  const { used: _used, ...rest } = before;
+  return {
+    ...rest,
+    state: next ? "allow" : "deny",
+    source: "settings",
+    at: new Date().toISOString(),
+  };
+}
