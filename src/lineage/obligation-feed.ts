@@ -50,7 +50,9 @@ function applyChange(states: Map<string, LastState>, c: ConsentChange): Trigger 
   const k = stateKey(c.memberId, c.purpose);
   const before = states.get(k);
   const choice = c.source === "gpc" ? "deny" : c.choice;
+  // An erasure's tombstone decides the state whatever came before it (the ledger's rule).
   const newer =
+    c.source === "erasure" ||
     before === undefined ||
     c.at > before.at ||
     (c.at === before.at && choice === "deny" && before.choice !== "deny");
