@@ -1,0 +1,448 @@
+/**
+ * The ledger's shared suite: every backend runs exactly these cases (Hono's common.case
+ * pattern). A backend's test file supplies how to open a fresh ledger and how to run raw SQL
+ * against it (to play the attacker who edits rows behind the application's back).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TrainGateError } from "../../src/errors.js";
+import type {
+  LedgerStore,
+  NewConsentEvent,
+  StoredConsentEvent,
+} from "../../src/ledger/ledger-store.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+
+/** What a backend gives the suite. */
+export interface LedgerBackend {
+  /** A URL of a fresh, empty ledger database. */
+  readonly url: string;
+  /** Runs raw SQL statements on the same database, outside the store. */
+  exec(statement: string): Promise<void>;
+  /** Raw SQL that removes the audit log's append-only guard (what an attacker with DBA rights does). */
+  readonly dropAuditGuard: string;
+  /**
+   * Whether concurrent writers may be separate stores in this process. Not for SQLite:
+   * better-sqlite3 waits for the write lock synchronously, so two connections in one thread
+   * would wait on each other; its writers share one store (one connection per process).
+   */
+  readonly separateWriters: boolean;
+  /** Cleans up after the suite. */
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2025, 0, 1) * 1000;
+const DAY = 86_400_000_000;
+
+/** A deterministic clock: every call advances one millisecond. */
+function testClock(): () => number {
+  let t = T0;
+  return () => {
+    t += 1000;
+    return t;
+  };
+}
+
+const cli = { actor: "cli:test", requestId: null };
+
+function ev(
+  memberId: string,
+  choice: "allow" | "deny",
+  at: number,
+  purpose = "genai_training",
+  source: NewConsentEvent["source"] = "settings",
+): NewConsentEvent {
+  return { memberId, purpose, choice, at, source };
+}
+
+async function collectFeed(store: LedgerStore, limit: number): Promise<StoredConsentEvent[]> {
+  const seen: StoredConsentEvent[] = [];
+  let cursor: string | null = null;
+  for (;;) {
+    const page = await store.changesAfter(cursor, limit);
+    seen.push(...page.events);
+    if (page.events.length === 0) return seen;
+    cursor = page.nextCursor;
+  }
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "resolved";
+  } catch (e) {
+    return e instanceof TrainGateError ? e.code : `raw: ${(e as Error).message}`;
+  }
+}
+
+/** Registers the shared suite for one backend. */
+export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>): void {
+  describe(`ledger store (${name})`, () => {
+    let b: LedgerBackend;
+    let store: LedgerStore;
+
+    beforeAll(async () => {
+      b = await backend();
+      store = await openLedger(b.url, { clock: testClock() });
+    });
+    afterAll(async () => {
+      await store?.close();
+      await b?.cleanup();
+    });
+
+    it("runs its migrations once: a second run and a reopen are no-ops", async () => {
+      expect(await store.migrate()).toEqual([]);
+      const again = await openLedger(b.url, { clock: testClock() });
+      try {
+        expect(await again.migrate()).toEqual([]);
+        expect((await again.status()).schemaVersion).toBe("0001_ledger");
+      } finally {
+        await again.close();
+      }
+    });
+
+    it("keeps the projection consistent with the events, latest `at` winning", async () => {
+      const [a] = await store.appendEvents([ev("p1", "allow", T0)], {
+        actor: "member:p1",
+        requestId: "req-1",
+      });
+      expect(a).toMatchObject({ memberId: "p1", choice: "allow", requestId: "req-1" });
+      await store.appendEvents([ev("p1", "deny", T0 + DAY)], cli);
+      // An older event recorded later does not override a newer state.
+      await store.appendEvents([ev("p1", "allow", T0 + 10)], cli);
+      const [state] = await store.currentState("p1");
+      expect(state).toMatchObject({ choice: "deny", at: T0 + DAY, erased: false });
+      const history = await store.history("p1");
+      expect(history.map((e) => [e.choice, e.at])).toEqual([
+        ["deny", T0 + DAY],
+        ["allow", T0 + 10],
+        ["allow", T0],
+      ]);
+    });
+
+    it("lets deny win a tie on `at`, in either order and within one batch", async () => {
+      await store.appendEvents([ev("t1", "deny", T0), ev("t1", "allow", T0)], cli);
+      await store.appendEvents([ev("t2", "deny", T0)], cli);
+      await store.appendEvents([ev("t2", "allow", T0)], cli);
+      await store.importEvents([ev("t3", "allow", T0, "genai_training", "import")], {
+        ...cli,
+        label: "a",
+      });
+      await store.importEvents([ev("t3", "deny", T0, "genai_training", "import")], {
+        ...cli,
+        label: "b",
+      });
+      for (const m of ["t1", "t2", "t3"]) {
+        expect((await store.currentState(m))[0]?.choice, m).toBe("deny");
+      }
+    });
+
+    it("imports idempotently: the same rows twice add nothing the second time", async () => {
+      const rows = Array.from({ length: 2500 }, (_, i) =>
+        ev(
+          `imp${i % 700}`,
+          i % 3 === 0 ? "deny" : "allow",
+          T0 + i * 1000,
+          "genai_training",
+          "import",
+        ),
+      );
+      const before = (await store.status()).events;
+      const first = await store.importEvents(rows, { ...cli, label: "wave.jsonl" });
+      expect(first).toMatchObject({ rows: 2500, inserted: 2500, duplicates: 0 });
+      const second = await store.importEvents(rows, { ...cli, label: "wave.jsonl" });
+      expect(second).toMatchObject({ rows: 2500, inserted: 0, duplicates: 2500 });
+      expect((await store.status()).events).toBe(before + 2500);
+      // The projection matches a replay of the rows.
+      const expected = new Map<string, NewConsentEvent>();
+      for (const r of rows) {
+        const cur = expected.get(r.memberId);
+        if (!cur || r.at > cur.at || (r.at === cur.at && r.choice === "deny"))
+          expected.set(r.memberId, r);
+      }
+      for (const [m, e] of [...expected].slice(0, 50)) {
+        expect((await store.currentState(m))[0]?.choice).toBe(e.choice);
+      }
+    });
+
+    it("imports nothing when a row fails midway", async () => {
+      const before = await store.status();
+      async function* rows(): AsyncGenerator<NewConsentEvent> {
+        for (let i = 0; i < 3000; i++) yield ev(`half${i}`, "deny", T0, "genai_training", "import");
+        throw new TrainGateError("TG_E_BAD_INPUT", "bad.csv:3002: bad consent event");
+      }
+      expect(await codeOf(store.importEvents(rows(), { ...cli, label: "bad.csv" }))).toBe(
+        "TG_E_BAD_INPUT",
+      );
+      const after = await store.status();
+      expect(after.events).toBe(before.events);
+      expect(after.auditEntries).toBe(before.auditEntries);
+      expect(await store.currentState("half1")).toEqual([]);
+    });
+
+    it("feeds every event once, in position order, across resumes", async () => {
+      const all: StoredConsentEvent[] = [];
+      for await (const e of store.iterateEvents()) all.push(e);
+      const fed = await collectFeed(store, 7);
+      expect(fed.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      const positions = fed.map((e) => e.position);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(new Set(positions).size).toBe(positions.length);
+      expect(await codeOf(store.changesAfter("garbage", 10))).toBe("TG_E_USAGE");
+      const end = (await store.changesAfter(null, 10_000)).nextCursor;
+      const tail = await store.changesAfter(end, 10);
+      expect(tail).toEqual({ events: [], nextCursor: end });
+    });
+
+    it("never lets a resuming reader skip an event while writers run concurrently", async () => {
+      const writers = b.separateWriters
+        ? await Promise.all([
+            openLedger(b.url, { clock: testClock() }),
+            openLedger(b.url, { clock: testClock() }),
+          ])
+        : [store, store];
+      let cursor: string | null = `p${(await store.status()).lastPosition}`;
+      const seen: StoredConsentEvent[] = [];
+      let done = false;
+      const written: string[] = [];
+      const write = async (w: LedgerStore, tag: string): Promise<void> => {
+        for (let i = 0; i < 60; i++) {
+          const stored = await w.appendEvents(
+            [
+              ev(`cw-${tag}-${i % 9}`, i % 2 ? "deny" : "allow", T0 + i),
+              ev(`cw-${tag}-x`, "deny", T0),
+            ],
+            { actor: `key:${tag}`, requestId: `${tag}-${i}` },
+          );
+          written.push(...stored.map((e) => e.id));
+        }
+      };
+      const read = async (): Promise<void> => {
+        while (!done) {
+          const page = await store.changesAfter(cursor, 5);
+          seen.push(...page.events);
+          cursor = page.nextCursor;
+        }
+        for (;;) {
+          const page = await store.changesAfter(cursor, 50);
+          if (page.events.length === 0) break;
+          seen.push(...page.events);
+          cursor = page.nextCursor;
+        }
+      };
+      const reader = read();
+      await Promise.all([write(writers[0]!, "a"), write(writers[1]!, "b"), write(store, "c")]);
+      done = true;
+      await reader;
+      if (b.separateWriters) await Promise.all(writers.map((w) => w.close()));
+      const ids = seen.map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(new Set(ids)).toEqual(new Set(written));
+    });
+
+    it("publishes documents and records notices and acceptances, explicit or by continued use", async () => {
+      const pp = await store.publishDocument(
+        {
+          kind: "privacy_policy",
+          version: "2025-02",
+          title: "Privacy Policy",
+          body: "We train on public posts unless you opt out.",
+          publishedAt: T0,
+          effectiveAt: T0 + 30 * DAY,
+        },
+        cli,
+      );
+      expect(pp.id).toBe("privacy_policy-2025-02");
+      expect(await codeOf(store.publishDocument({ ...pp, title: "again" }, cli))).toBe(
+        "TG_E_CONFLICT",
+      );
+      await store.publishDocument(
+        {
+          kind: "user_agreement",
+          version: "7",
+          title: "User Agreement",
+          body: "Be nice.",
+          publishedAt: T0 + DAY,
+          effectiveAt: T0 + DAY,
+        },
+        cli,
+      );
+      await store.recordNotice("n1", pp.id, T0 + 2 * DAY);
+      await store.recordNotice("n1", pp.id, T0 + 3 * DAY);
+      // Before the privacy policy's effective date, using the service accepts only the agreement.
+      const early = await store.recordContinuedUse("n1", T0 + 5 * DAY);
+      expect(early.map((a) => a.documentId)).toEqual(["user_agreement-7"]);
+      expect(await store.recordContinuedUse("n1", T0 + 6 * DAY)).toEqual([]);
+      const late = await store.recordContinuedUse("n1", T0 + 31 * DAY);
+      expect(late).toEqual([
+        { memberId: "n1", documentId: pp.id, at: T0 + 31 * DAY, kind: "continued_use" },
+      ]);
+      const explicit = await store.acceptDocument("n2", pp.id, T0 + 4 * DAY, cli);
+      expect(explicit.kind).toBe("explicit");
+      expect(await store.recordContinuedUse("n2", T0 + 40 * DAY)).toHaveLength(1);
+      const notices = await store.memberNotices("n1", T0 + 40 * DAY);
+      expect(notices.map((n) => [n.document.id, n.notifiedAt, n.acceptance])).toEqual([
+        [pp.id, T0 + 2 * DAY, "continued_use"],
+        ["user_agreement-7", null, "continued_use"],
+      ]);
+      expect((await store.listDocuments(T0)).map((d) => d.id)).toEqual([pp.id]);
+      expect(await codeOf(store.acceptDocument("n1", "nope-1", T0, cli))).toBe("TG_E_NOT_FOUND");
+    });
+
+    it("erases a member: a denying tombstone per purpose, personal data removed, no way back", async () => {
+      await store.upsertMembers([{ id: "e1", country: "DE" }]);
+      await store.appendEvents([ev("e1", "allow", T0), ev("e1", "allow", T0, "ads_targeting")], {
+        actor: "member:e1",
+        requestId: "req-e1",
+      });
+      await store.acceptDocument("e1", "privacy_policy-2025-02", T0 + DAY, cli);
+      const result = await store.eraseMember("e1", "GDPR request #42", cli);
+      expect(result.tombstones.length).toBeGreaterThanOrEqual(3);
+      expect(result.removed).toEqual({ eventContexts: 2, notices: 1 });
+      const states = await store.currentState("e1");
+      expect(states.map((s) => s.purpose)).toEqual(
+        expect.arrayContaining(["genai_training", "safety_training", "ads_targeting"]),
+      );
+      expect(states.every((s) => s.choice === "deny" && s.erased)).toBe(true);
+      const history = await store.history("e1");
+      expect(history.every((e) => e.requestId === null && e.actor === null)).toBe(true);
+      expect(history.filter((e) => !e.tombstone)).toHaveLength(2);
+      expect(await store.getMember("e1")).toMatchObject({ country: null });
+      expect(await store.memberNotices("e1", T0 + 50 * DAY)).toSatisfy(
+        (ns: { acceptedAt: unknown }[]) => ns.every((n) => n.acceptedAt === null),
+      );
+      // No later write can allow the member again.
+      expect(await codeOf(store.appendEvents([ev("e1", "allow", T0 + 99 * DAY)], cli))).toBe(
+        "TG_E_CONFLICT",
+      );
+      const imp = await store.importEvents(
+        [ev("e1", "allow", T0 + 99 * DAY, "genai_training", "import")],
+        {
+          ...cli,
+          label: "late.csv",
+        },
+      );
+      expect(imp).toMatchObject({ inserted: 0, erased: 1 });
+      await store.upsertMembers([{ id: "e1", country: "FR" }]);
+      expect(await store.getMember("e1")).toMatchObject({ country: null });
+      expect(await codeOf(store.eraseMember("e1", "again", cli))).toBe("TG_E_CONFLICT");
+      expect(await store.erasedMembers()).toContain("e1");
+      // The feed carries the tombstones to partners.
+      const fed = await collectFeed(store, 100);
+      expect(fed.filter((e) => e.memberId === "e1" && e.tombstone).length).toBe(
+        result.tombstones.length,
+      );
+    });
+
+    it("stores idempotent responses with the write, and never writes twice for one key", async () => {
+      const idem = {
+        scope: "member:i1",
+        key: "k-1",
+        requestHash: "h1",
+        response: (events: readonly StoredConsentEvent[]) => ({
+          status: 200,
+          body: { position: events[0]!.position },
+        }),
+      };
+      const [first] = await store.appendEvents([ev("i1", "deny", T0)], cli, idem);
+      expect(await store.getIdempotency("member:i1", "k-1")).toMatchObject({
+        requestHash: "h1",
+        status: 200,
+        body: { position: first!.position },
+      });
+      expect(await codeOf(store.appendEvents([ev("i1", "allow", T0 + 1)], cli, idem))).toBe(
+        "TG_E_CONFLICT",
+      );
+      expect(await store.history("i1")).toHaveLength(1);
+      const saved = await store.saveIdempotency({
+        scope: "key:x",
+        key: "k-2",
+        requestHash: "a",
+        status: 201,
+        body: { ok: true },
+        createdAt: T0,
+      });
+      const again = await store.saveIdempotency({
+        ...saved,
+        requestHash: "b",
+        body: { ok: false },
+      });
+      expect(again).toMatchObject({ requestHash: "a", body: { ok: true } });
+    });
+
+    it("stores API keys hashed with roles, and webhooks with their cursor", async () => {
+      const key = await store.createApiKey(
+        { id: "k1abcd", secretHash: "a".repeat(64), roles: ["partner", "auditor"], label: "acme" },
+        cli,
+      );
+      expect(key.roles).toEqual(["auditor", "partner"]);
+      expect(await codeOf(store.createApiKey({ ...key, roles: ["partner"] }, cli))).toBe(
+        "TG_E_CONFLICT",
+      );
+      await store.revokeApiKey("k1abcd", cli);
+      expect((await store.findApiKey("k1abcd"))?.revokedAt).not.toBeNull();
+      expect(await codeOf(store.revokeApiKey("k1abcd", cli))).toBe("TG_E_NOT_FOUND");
+      const hook = await store.registerWebhook(
+        { owner: "k1abcd", url: "https://partner.example/hook", secret: "s".repeat(32) },
+        "p0",
+        cli,
+      );
+      await store.advanceWebhook(hook.id, "p12");
+      expect((await store.listWebhooks()).find((h) => h.id === hook.id)?.cursor).toBe("p12");
+    });
+
+    it("aggregates the opt-out rate by month, region and purpose", async () => {
+      await store.upsertMembers([
+        { id: "s1", country: "FR" },
+        { id: "s2", country: "DE" },
+        { id: "s3", country: "US" },
+      ]);
+      const feb = Date.UTC(2031, 1, 10) * 1000;
+      const mar = Date.UTC(2031, 2, 10) * 1000;
+      await store.appendEvents(
+        [
+          ev("s1", "deny", feb),
+          ev("s2", "allow", feb),
+          ev("s3", "deny", feb),
+          ev("s2", "deny", mar),
+        ],
+        cli,
+      );
+      const stats = await store.optOutStats(Date.UTC(2031, 2, 31) * 1000);
+      const cell = (month: string, region: string) =>
+        stats.find(
+          (s) => s.month === month && s.region === region && s.purpose === "genai_training",
+        );
+      expect(cell("2031-02", "EEA")).toMatchObject({ optedOut: 1 });
+      expect(cell("2031-03", "EEA")).toMatchObject({ optedOut: 2 });
+      expect(cell("2031-03", "REST")).toMatchObject({ optedOut: 1 });
+    });
+
+    it("rejects UPDATE and DELETE on events at the database, whoever asks", async () => {
+      await expect(b.exec("update ledger_events set choice = 'allow'")).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(b.exec("delete from ledger_events")).rejects.toThrow(/append-only/);
+      await expect(b.exec("update ledger_audit set actor = 'x'")).rejects.toThrow(/append-only/);
+    });
+
+    it("verifies the audit chain, and names the first entry edited behind its back", async () => {
+      const ok = await store.verifyAudit();
+      expect(ok).toMatchObject({ ok: true });
+      const n = (await store.status()).auditEntries;
+      expect(ok.entries).toBe(n);
+      const entries = await store.auditEntries(0, 10);
+      expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(entries[1]!.prevHash).toBe(entries[0]!.entryHash);
+      await b.exec(b.dropAuditGuard);
+      await b.exec("update ledger_audit set actor = actor || 'x' where seq = 3");
+      const broken = await store.verifyAudit();
+      expect(broken).toMatchObject({ ok: false, brokenSeq: 3 });
+      await b.exec(
+        "update ledger_audit set actor = substr(actor, 1, length(actor) - 1) where seq = 3",
+      );
+      expect(await store.verifyAudit()).toMatchObject({ ok: true });
+      await b.exec("delete from ledger_audit where seq = 5");
+      expect(await store.verifyAudit()).toMatchObject({ ok: false, brokenSeq: 5 });
+    });
+  });
+}
