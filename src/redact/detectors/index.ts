@@ -4,8 +4,16 @@
  */
 import type { RedactionType } from "../../policy/model.js";
 import type { Span } from "../span.js";
+import { detectAddresses } from "./address.js";
+import { detectCards } from "./card.js";
 import { detectEmails } from "./email.js";
+import { detectHandles } from "./handle.js";
+import { detectIbans } from "./iban.js";
+import { detectIps } from "./ip.js";
+import { detectNationalIds } from "./national-id.js";
+import { detectPersons } from "./person.js";
 import { detectPhones } from "./phone.js";
+import { detectUrls } from "./url.js";
 
 /** A detector: appends the spans it finds in `text` to `out`. */
 export type Detector = (text: string, out: Span[]) => void;
@@ -14,4 +22,12 @@ export type Detector = (text: string, out: Span[]) => void;
 export const DETECTORS: Readonly<Partial<Record<RedactionType, Detector>>> = {
   email: detectEmails,
   phone: detectPhones,
+  url: detectUrls,
+  handle: detectHandles,
+  ip: detectIps,
+  card: detectCards,
+  iban: detectIbans,
+  national_id: detectNationalIds,
+  address: detectAddresses,
+  person: detectPersons,
 };

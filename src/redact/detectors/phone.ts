@@ -16,6 +16,8 @@ import type { Span } from "../span.js";
 const NATIONAL_GUESSES: readonly CountryCode[] = ["US", "GB", "DE", "FR", "IN", "BR", "ES", "IT"];
 
 const MIN_DIGITS = 7;
+/** Six-digit local numbers exist (small countries, old plans) but need a phone word nearby. */
+const MIN_DIGITS_IN_CONTEXT = 6;
 const MAX_DIGITS = 15;
 
 function isSeparator(c: number): boolean {
@@ -27,10 +29,18 @@ function groups(s: string): string[] {
   return s.split(/[^0-9]+/).filter((g) => g.length > 0);
 }
 
-function looksLikeDate(g: readonly string[], seps: string): boolean {
-  if (g.length !== 3 || seps.includes("(")) return false;
-  const [a, b, c] = [g[0]!.length, g[1]!.length, g[2]!.length];
-  return (a === 4 && b <= 2 && c <= 2) || (a <= 2 && b <= 2 && (c === 4 || c === 2));
+/** A date ("2024-01-15", "15/01/2024", "1.2.99"), maybe with a time after it. */
+const DATE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$/;
+
+/** Words that announce or label a phone number, in several languages. */
+const PHONE_CONTEXT =
+  /\b(?:call|phone|tel|telephone|mobile|cell|fax|office|home|work|whatsapp|sms|text|ring|reach|contact|number|nr|no|téléphone|portable|telefon|handy|teléfono|móvil|telefono|cellulare|telefone|celular)\b/i;
+
+function phoneContext(text: string, start: number, end: number): boolean {
+  return (
+    PHONE_CONTEXT.test(text.slice(Math.max(0, start - 30), start)) ||
+    PHONE_CONTEXT.test(text.slice(end, end + 12))
+  );
 }
 
 /** "1.234.567", "12 345 678 000": digits grouped in thousands, a quantity not a number to call. */
@@ -68,22 +78,24 @@ function nationalValid(s: string): boolean {
 }
 
 /** Whether the candidate (digits and phone punctuation, trimmed) is a phone number. */
-function isPhone(s: string, plus: boolean): boolean {
+function isPhone(s: string, plus: boolean, context: () => boolean): boolean {
   const g = groups(s);
   const digits = g.reduce((n, x) => n + x.length, 0);
-  if (digits < MIN_DIGITS || digits > MAX_DIGITS) return false;
+  if (digits < MIN_DIGITS_IN_CONTEXT || digits > MAX_DIGITS) return false;
   if (plus) return internationalValid(s);
-  if (looksLikeDottedQuad(g, s) || looksLikeDate(g, s) || looksLikeQuantity(g, s)) return false;
+  if (looksLikeDottedQuad(g, s) || DATE.test(s) || looksLikeQuantity(g, s)) return false;
+  if (digits < MIN_DIGITS) return g.length >= 3 && phoneShaped(g) && context();
   if (/^(00|011)[1-9]/.test(g[0]!) && g.length > 1 && internationalValid(s)) return true;
   if (phoneShaped(g)) return true;
   return g.length === 1 && digits >= 10 && nationalValid(s);
 }
 
-/** Length of a trailing extension (" x818", " ext. 12", "#12") at `i`, or 0. */
+const EXTENSION = /\s?(?:x|ext\.?|extension|#)\s?\d{1,6}(?![\p{L}\p{N}])/iuy;
+
+/** Length of a trailing extension (" x818", "x818", " ext. 12", "#12") at `i`, or 0. */
 function extensionAt(text: string, i: number): number {
-  const m = /^\s?(?:x|ext\.?|extension|#)\s?\d{1,6}\b/iy;
-  m.lastIndex = 0;
-  const r = m.exec(text.slice(i, i + 20));
+  EXTENSION.lastIndex = i;
+  const r = EXTENSION.exec(text);
   return r === null ? 0 : r[0].length;
 }
 
@@ -124,11 +136,18 @@ export function detectPhones(text: string, out: Span[]): void {
       j++;
     }
     const candidate = text.slice(start, end);
-    if (isWordChar(text.charCodeAt(end)) || !isPhone(candidate, plus)) {
+    const extension = extensionAt(text, end);
+    // A time after it ("2024-01-15 14:56") makes it a timestamp.
+    const timeAfter = text.charCodeAt(end) === 58 && isDigit(text.charCodeAt(end + 1));
+    if (
+      (extension === 0 && isWordChar(text.charCodeAt(end))) ||
+      timeAfter ||
+      !isPhone(candidate, plus, () => phoneContext(text, start, end))
+    ) {
       i = end + 1;
       continue;
     }
-    out.push({ start, end: end + extensionAt(text, end), type: "phone" });
+    out.push({ start, end: end + extension, type: "phone" });
     i = end + 1;
   }
 }

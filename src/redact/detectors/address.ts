@@ -1,0 +1,69 @@
+/**
+ * Street addresses in the common Western forms:
+ * - number first (US, UK, CA, AU, FR): "221B Baker Street", "1600 Pennsylvania Ave NW, Washington, DC 20500",
+ *   "12 rue de la Paix, 75002 Paris", with flat/suite numbers and a town + postcode/ZIP tail;
+ * - street-type word first (ES, IT, PT, BR, PL, FR): "Calle Mayor 5", "Via Roma 10", "Rua Augusta, 100", "ul. Długa 5";
+ * - compound street names, number after (DE, AT, CH, NL, Nordics): "Hauptstraße 5, 10115 Berlin", "Kerkstraat 12";
+ * - a full UK postcode on its own ("SW1A 1AA").
+ * Lower-case writing ("221b baker street") is accepted when the street's name words are not
+ * ordinary function words.
+ */
+
+import { isStopword } from "../lexicon.js";
+import type { Span } from "../span.js";
+
+const NUM = String.raw`\d{1,5}[a-z]?(?:[-/]\d{1,4}[a-z]?)?`;
+const WORD = String.raw`(?:\p{L}[\p{L}\p{M}'’.-]*|\d{1,3}(?:st|nd|rd|th))`;
+const SUFFIX = String.raw`(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crescent|cres|close|grove|gardens|gdns|mews|row|hill|walk|green|rise|parade|esplanade|alley|plaza|loop|pike|crossing|ridge|heights|causeway|embankment|wharf|quay)`;
+const UNIT = String.raw`(?:,?\s+(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|#)\.?\s*#?\s*\w{1,6})`;
+const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}`;
+const TOWN = String.raw`\p{Lu}[\p{L}\p{M}'’.-]*(?:\s\p{Lu}[\p{L}\p{M}'’.-]*){0,2}`;
+const TAIL = String.raw`(?:,?\s+(?:${TOWN},?\s+)?(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|${UK_POSTCODE}|\d{4,5}\s+${TOWN}|\d{5}(?:-\d{4})?))?`;
+
+const NUMBER_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])${NUM}\s+(?:(?:n|s|e|w|north|south|east|west)\.?\s+)?(${WORD}(?:\s+${WORD}){0,3})\s+${SUFFIX}\.?(?![\p{L}\p{N}])(?:\s+(?:nw|ne|sw|se)\b)?${UNIT}?${TAIL}`,
+  "giu",
+);
+const PREFIX_TYPE = String.raw`(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai|calle|c/|avenida|avda\.?|paseo|camino|carrer|via|viale|piazza|corso|vicolo|rua|travessa|praça|estrada|alameda|ul\.|ulica|aleja|al\.)`;
+const TYPE_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${NUM},?\s+)?${PREFIX_TYPE}\s+((?:${WORD}\s+){0,4}${WORD}),?\s+${NUM}(?![\p{L}\p{N}])${UNIT}?${TAIL}`,
+  "giu",
+);
+const NUMBER_TYPE_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])${NUM},?\s+${PREFIX_TYPE}\s+((?:${WORD}\s+){0,4}${WORD})(?:,\s+\d{4,5}\s+${TOWN})`,
+  "giu",
+);
+const COMPOUND = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(\p{Lu}[\p{L}\p{M}-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca))\s+${NUM}(?![\p{L}\p{N}])${TAIL}`,
+  "gu",
+);
+const POSTCODE_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${UK_POSTCODE}(?![\p{L}\p{N}])`, "gu");
+
+/** The street name's words must not be function words ("5 minutes from the road"). */
+function plausibleName(words: string | undefined): boolean {
+  if (words === undefined) return true;
+  for (const w of words.split(/\s+/)) if (isStopword(w.toLowerCase())) return false;
+  return true;
+}
+
+function scan(text: string, re: RegExp, out: Span[], checkName: boolean): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (checkName && !plausibleName(m[1])) continue;
+    let end = m.index + m[0].length;
+    // A sentence-ending period after an abbreviation is not part of the address.
+    if (text.charCodeAt(end - 1) === 46 && end === text.length) end--;
+    out.push({ start: m.index, end, type: "address" });
+  }
+}
+
+/** Appends an `address` span for each street address (or UK postcode) in `text`. */
+export function detectAddresses(text: string, out: Span[]): void {
+  // Every form has a digit: the house number or the postcode.
+  if (!/\d/.test(text)) return;
+  scan(text, NUMBER_FIRST, out, true);
+  scan(text, TYPE_FIRST, out, false);
+  scan(text, NUMBER_TYPE_FIRST, out, false);
+  scan(text, COMPOUND, out, false);
+  scan(text, POSTCODE_ONLY, out, false);
+}

@@ -1,0 +1,125 @@
+/**
+ * National identifiers, each by its official shape and, where one exists, its check:
+ * US Social Security numbers (SSA's rules: no area 000, 666 or 9xx, no group 00, no serial
+ * 0000), UK National Insurance numbers (HMRC's prefix rules), Spanish DNI/NIE (mod-23 check
+ * letter), French NIR (mod-97 key), Italian codice fiscale (check character) and Indian
+ * Aadhaar (Verhoeff check digit).
+ */
+import type { Span } from "../span.js";
+
+const SSN = /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g;
+const NINO = /(?<![\p{L}\p{N}])([A-Z]{2}) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])(?![\p{L}\p{N}])/gu;
+const DNI = /(?<![\p{L}\p{N}])([XYZ]?)(\d{7,8})-?([A-Z])(?![\p{L}\p{N}])/gu;
+const NIR =
+  /(?<![\p{L}\p{N}])([12]) ?(\d{2}) ?(\d{2}) ?(\d[\dAB]|\d{2}) ?(\d{3}) ?(\d{3}) ?(\d{2})(?![\p{L}\p{N}])/gu;
+const CODICE_FISCALE =
+  /(?<![\p{L}\p{N}])[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![\p{L}\p{N}])/gu;
+const AADHAAR = /(?<![\p{L}\p{N}])[2-9]\d{3} \d{4} \d{4}(?![\p{L}\p{N}])/gu;
+
+function ssnValid(area: string, group: string, serial: string): boolean {
+  const a = Number(area);
+  return a !== 0 && a !== 666 && a < 900 && group !== "00" && serial !== "0000";
+}
+
+function ninoValid(prefix: string): boolean {
+  const [a, b] = [prefix[0]!, prefix[1]!];
+  if ("DFIQUV".includes(a) || "DFIOQUV".includes(b)) return false;
+  return !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].includes(prefix);
+}
+
+function dniValid(prefix: string, digits: string, letter: string): boolean {
+  const lead = prefix === "" ? "" : String("XYZ".indexOf(prefix));
+  if (prefix === "" && digits.length !== 8) return false;
+  if (prefix !== "" && digits.length !== 7) return false;
+  return "TRWAGMYFPDXBNJZSQVHLCKE"[Number(lead + digits) % 23] === letter;
+}
+
+function nirValid(raw: string): boolean {
+  const s = raw.replace(/ /g, "");
+  // Corsica's departments 2A and 2B count as 19 and 18 for the key.
+  const body = Number(s.slice(0, 13).replace("2A", "19").replace("2B", "18"));
+  return 97 - (body % 97) === Number(s.slice(13));
+}
+
+const CF_ODD = [
+  1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+];
+
+function codiceFiscaleValid(cf: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < 15; i++) {
+    const c = cf.charCodeAt(i);
+    const v = c <= 57 ? c - 48 : c - 65;
+    sum += i % 2 === 0 ? CF_ODD[v]! : v;
+  }
+  return String.fromCharCode(65 + (sum % 26)) === cf[15];
+}
+
+const VERHOEFF_D = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+const VERHOEFF_P = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+
+/** The Verhoeff check of a digit string (Aadhaar's last digit). */
+export function verhoeffValid(digits: string): boolean {
+  let c = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    c = VERHOEFF_D[c]![VERHOEFF_P[i % 8]![d]!]!;
+  }
+  return c === 0;
+}
+
+/** Appends a `national_id` span for each identifier in `text`. */
+export function detectNationalIds(text: string, out: Span[]): void {
+  const push = (m: RegExpExecArray): void => {
+    out.push({ start: m.index, end: m.index + m[0].length, type: "national_id" });
+  };
+  SSN.lastIndex = 0;
+  for (let m = SSN.exec(text); m !== null; m = SSN.exec(text)) {
+    if (ssnValid(m[1]!, m[3]!, m[4]!)) push(m);
+  }
+  detectDigitIds(text, out);
+  // The letter-bearing identifiers all contain an upper-case ASCII letter and a digit run.
+  if (!/[A-Z]/.test(text)) return;
+  for (const [re, valid] of [
+    [NINO, (m: RegExpExecArray) => ninoValid(m[1]!)],
+    [DNI, (m: RegExpExecArray) => dniValid(m[1]!, m[2]!, m[3]!)],
+    [CODICE_FISCALE, (m: RegExpExecArray) => codiceFiscaleValid(m[0])],
+  ] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) if (valid(m)) push(m);
+  }
+}
+
+/** Appends `national_id` spans for the all-digit identifiers (NIR, Aadhaar). */
+function detectDigitIds(text: string, out: Span[]): void {
+  for (const [re, valid] of [
+    [NIR, (s: string) => nirValid(s)],
+    [AADHAAR, (s: string) => verhoeffValid(s.replace(/ /g, ""))],
+  ] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (valid(m[0]))
+        out.push({ start: m.index, end: m.index + m[0].length, type: "national_id" });
+    }
+  }
+}
