@@ -19,7 +19,7 @@ import type { DemoKey } from "./auth/demo-key.js";
 import { type Audience, type Principal, principalLabel, type RouteAccess } from "./auth/roles.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import type { ServerContext } from "./context.js";
-import { installErrorHandler } from "./error-handler.js";
+import { installErrorHandler, sendError } from "./error-handler.js";
 import { installIdempotency } from "./idempotency.js";
 import { requestId } from "./request-id.js";
 import { ROUTE_PLUGINS } from "./routes/index.js";
@@ -72,7 +72,20 @@ const SECURITY: Record<Audience, readonly Record<string, string[]>[]> = {
   partner: [{ apiKey: [] }],
 };
 
+/** One registered route with its access rule, for tests and docs that must cover every route. */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess;
+  /** False when the route did not declare an audience (it was closed, or is a plugin's). */
+  readonly declared: boolean;
+}
+
 declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route registered, in order (HEAD routes Fastify adds are left out). */
+    readonly routeTable: readonly RouteEntry[];
+  }
   interface FastifyRequest {
     /** Who is calling; null before authentication or on public routes without credentials. */
     principal: Principal | null;
@@ -87,6 +100,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 512 },
+    // Errors raised before routing (an undecodable URL) get the same JSON body as the rest.
+    frameworkErrors: (error, request, reply) => {
+      sendError(
+        request,
+        reply,
+        new TrainGateError("TG_E_BAD_INPUT", `${error.message}; percent-encode the path`),
+      );
+    },
   });
   const ctx: ServerContext = {
     store: options.store,
@@ -105,16 +126,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   app.decorateRequest("principal", null);
+  const routeTable: RouteEntry[] = [];
+  app.decorate("routeTable", routeTable);
 
   app.addHook("onRoute", (route) => {
     const config = route.config as Partial<RouteAccess> | undefined;
-    if (config?.audience !== undefined) return;
-    const audience = pluginAudience(route.url);
-    if (audience === null) {
-      // A route that forgot to say who may call it is closed, never open.
-      app.log.warn({ url: route.url }, "route declares no audience; closed to every caller");
-      route.config = { ...(route.config ?? {}), audience: "admin", roles: [] } as never;
-    } else route.config = { ...(route.config ?? {}), audience } as never;
+    const declared = config?.audience !== undefined;
+    if (!declared) {
+      const audience = pluginAudience(route.url);
+      if (audience === null) {
+        // A route that forgot to say who may call it is closed, never open.
+        app.log.warn({ url: route.url }, "route declares no audience; closed to every caller");
+        route.config = { ...(route.config ?? {}), audience: "admin", roles: [] } as never;
+      } else route.config = { ...(route.config ?? {}), audience } as never;
+    }
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      routeTable.push({ method, url: route.url, access: routeAccess(route.config), declared });
+    }
   });
 
   app.addHook("onRequest", async (request, reply) => {

@@ -36,6 +36,16 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
   }
   const part = httpPart ?? "request";
   return (data: unknown) => {
+    const nul = findNul(data, [part]);
+    if (nul !== null) {
+      return {
+        error: new TrainGateError(
+          "TG_E_BAD_INPUT",
+          `invalid ${part}: ${nul}: NUL characters (\\u0000) are not allowed in text`,
+          { part, path: nul },
+        ),
+      };
+    }
     const r = schema.safeParse(data ?? (part === "body" ? undefined : {}));
     if (r.success) return { value: r.data };
     const problems = describeIssues(part, r.error.issues);
@@ -47,6 +57,28 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
     };
   };
 };
+
+/**
+ * The path of the first string containing U+0000, or null. PostgreSQL cannot store NUL in
+ * text, and no TrainGate field needs it, so it is refused at the boundary on every backend.
+ */
+export function findNul(value: unknown, path: string[]): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findNul(value[i], [...path, String(i)]);
+      if (hit !== null) return hit;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = findNul(k, [...path, "(key)"]) ?? findNul(v, [...path, k]);
+      if (hit !== null) return hit;
+    }
+  }
+  return null;
+}
 
 /** JSON Schema (OpenAPI 3.0 dialect) of a route schema part; non-Zod parts pass through. */
 export function toOpenApiSchema(schema: unknown): unknown {

@@ -53,7 +53,11 @@ describe.each(BACKENDS)("member API on $name", (backend: Backend) => {
       headers,
     });
     expect(first.statusCode).toBe(200);
-    expect(first.json().setting).toMatchObject({ state: "allow", source: "api", content_used: true });
+    expect(first.json().setting).toMatchObject({
+      state: "allow",
+      source: "api",
+      content_used: true,
+    });
     const again = await s.send(alice, {
       method: "PUT",
       url: "/v1/me/settings/genai_training",

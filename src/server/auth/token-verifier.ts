@@ -29,7 +29,12 @@ export interface TokenOptions {
 }
 
 const ALGORITHMS = ["ES256", "ES384", "EdDSA", "RS256", "PS256"];
-const Sub = z.string().min(1).max(256);
+// Member ids are stored as text: no control characters (PostgreSQL refuses NUL).
+const Sub = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]+$/);
 const DemoRoles = z.array(z.enum(ROLES)).min(1);
 
 function unauthenticated(message: string): TrainGateError {

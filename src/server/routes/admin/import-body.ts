@@ -78,6 +78,9 @@ export async function* consentRows(path: string): AsyncGenerator<NewConsentEvent
     if (row.error !== undefined)
       throw badInput("body", row.line, `bad consent event: ${row.error}`);
     const e = parseConsentRow(row.values, "body", row.line);
+    if (/[\u0000-\u001f\u007f]/.test(e.memberId)) {
+      throw badInput("body", row.line, "bad consent event: member_id contains control characters");
+    }
     yield {
       memberId: e.memberId,
       purpose: e.purpose,
