@@ -6,11 +6,13 @@ import { registerApiKeys } from "./api-keys.js";
 import { registerExplain } from "./explain.js";
 import { registerPolicy } from "./policy.js";
 import { registerRedact } from "./redact.js";
+import { registerRedact } from "./redact.js";
 import { registerServe } from "./serve.js";
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerExplain,
   registerPolicy,
+  registerRedact,
   registerRedact,
   registerCompile,
   registerServe,
