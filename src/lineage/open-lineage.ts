@@ -8,7 +8,9 @@ import { TrainGateError } from "../errors.js";
 import { KyselyLedgerStore } from "../ledger/kysely-ledger-store.js";
 import type { LedgerStore } from "../ledger/ledger-store.js";
 import { openLedger, systemClock } from "../ledger/open-ledger.js";
+import { ledgerFeed } from "./ledger-feed.js";
 import { LineageStore } from "./lineage-store.js";
+import { processObligations } from "./obligation-feed.js";
 
 /** Where the ledger is: the data directory and/or a database URL. */
 export interface LineageLocation {
@@ -52,5 +54,22 @@ export async function openLineage(
   } catch (e) {
     await ledger.close();
     throw e;
+  }
+}
+
+/**
+ * Runs `fn` with the lineage registry at `where`, after bringing the obligations up to date
+ * with the ledger's feed, and closes everything afterwards.
+ */
+export async function withLineage<T>(
+  where: LineageLocation,
+  fn: (open: OpenLineage) => Promise<T>,
+): Promise<T> {
+  const open = await openLineage(where);
+  try {
+    await processObligations(open.lineage, ledgerFeed(open.ledger));
+    return await fn(open);
+  } finally {
+    await open.close();
   }
 }

@@ -3,9 +3,15 @@ import type { RegisterCommand } from "../command.js";
 import { registerCompile } from "./compile.js";
 import { registerDemo } from "./demo.js";
 import { registerApiKeys } from "./api-keys.js";
+import { registerAudit } from "./audit.js";
 import { registerExplain } from "./explain.js";
+import { registerLedger } from "./ledger.js";
 import { registerPolicy } from "./policy.js";
-import { registerRedact } from "./redact.js";
+import { registerModel } from "./model.js";
+import { registerObligations } from "./obligations.js";
+import { registerProve } from "./prove.js";
+import { registerVerify } from "./verify.js";
+import { registerVerifyProof } from "./verify-proof.js";
 import { registerRedact } from "./redact.js";
 import { registerServe } from "./serve.js";
 
@@ -13,9 +19,15 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerExplain,
   registerPolicy,
   registerRedact,
-  registerRedact,
   registerCompile,
   registerServe,
   registerApiKeys,
   registerDemo,
+  registerVerify,
+  registerProve,
+  registerVerifyProof,
+  registerModel,
+  registerObligations,
+  registerLedger,
+  registerAudit,
 ];
