@@ -43,18 +43,32 @@ export const Setting = z.looseObject({
   explanation: z.string().nullable().optional(),
   content_classes: z.array(ContentClass).optional(),
   messages_used: z.boolean().nullable().optional(),
-  used: z.boolean().nullable().optional(),
+  content_used: z.boolean().nullable().optional(),
+  minimum_age: z.number().nullable().optional(),
   gpc_honoured: z.boolean().nullable().optional(),
 });
 export type Setting = z.infer<typeof Setting>;
-export const Settings = listOf(Setting, ["settings", "purposes"]);
 
-/** The answer to PUT /v1/me/settings/{purpose}: the new setting and, maybe, a GPC note. */
-export const SettingUpdate = z.looseObject({
-  gpc: z.unknown().optional(),
-  gpc_recorded: z.unknown().optional(),
-  message: z.string().optional(),
+/** What a Global Privacy Control signal did on a member request (null: no signal). */
+export const Gpc = z.looseObject({
+  honoured_for: z.array(z.string()).optional(),
+  recorded: z.array(z.string()).optional(),
 });
+export type Gpc = z.infer<typeof Gpc>;
+
+/** GET /v1/me/settings. */
+export const Settings = z.looseObject({
+  member_id: z.string().optional(),
+  settings: z.array(Setting),
+  gpc: Gpc.nullable().optional(),
+});
+
+/** The answer to PUT /v1/me/settings/{purpose}: the new setting and the GPC outcome. */
+export const SettingUpdate = z.looseObject({
+  setting: Setting.optional(),
+  gpc: Gpc.nullable().optional(),
+});
+export type SettingUpdate = z.infer<typeof SettingUpdate>;
 
 /** One consent event of the signed-in member (GET /v1/me/history). */
 export const HistoryEvent = z.looseObject({
@@ -75,6 +89,7 @@ export const Notice = z.looseObject({
   kind: z.string().nullable().optional(),
   version: z.union([z.string(), z.number()]).nullable().optional(),
   shown_at: instant.nullable().optional(),
+  notified_at: instant.nullable().optional(),
   accepted_at: instant.nullable().optional(),
   acceptance: z.string().nullable().optional(),
   how: z.string().nullable().optional(),
@@ -133,8 +148,9 @@ export const Obligation = z.looseObject({
   action: z.string().nullable().optional(),
   status: z.string(),
   opened_at: instant.nullable().optional(),
-  updated_at: instant.nullable().optional(),
-  due_at: instant.nullable().optional(),
+  created_at: instant.nullable().optional(),
+  trigger_at: instant.nullable().optional(),
+  resolved_at: instant.nullable().optional(),
   reason: z.string().nullable().optional(),
   description: z.string().nullable().optional(),
 });
@@ -157,48 +173,43 @@ export const Lineage = z.looseObject({
 });
 export type Lineage = z.infer<typeof Lineage>;
 
-/** One row of the opt-out statistics. */
+/** One cell of the opt-out statistics: a month, a region group and a purpose. */
 export const StatRow = z.looseObject({
-  region: z.string().optional(),
-  purpose: z.string().optional(),
-  month: z.string().optional(),
-  members: z.number().optional(),
-  opted_out: z.number().optional(),
-  rate: z.number().optional(),
+  month: z.string(),
+  region: z.string(),
+  purpose: z.string(),
+  members: z.number(),
+  opted_out: z.number(),
+  rate: z.number(),
 });
 export type StatRow = z.infer<typeof StatRow>;
 
-/** GET /v1/admin/stats/opt-outs. */
+/** GET /v1/admin/stats/opt-outs: each month's state at the month's end. */
 export const OptOutStats = z.looseObject({
-  by_region: z.array(StatRow).optional(),
-  by_purpose: z.array(StatRow).optional(),
-  by_month: z.array(StatRow).optional(),
+  until: z.string().optional(),
+  stats: z.array(StatRow),
 });
 export type OptOutStats = z.infer<typeof OptOutStats>;
 
 /** One audit log entry. */
 export const AuditEntry = z.looseObject({
   seq: z.number().optional(),
-  id: z.union([z.string(), z.number()]).optional(),
   at: instant.nullable().optional(),
   actor: z.string().nullable().optional(),
   action: z.string().nullable().optional(),
-  target: z.string().nullable().optional(),
-  hash: z.string().nullable().optional(),
+  subject: z.string().nullable().optional(),
+  entry_hash: z.string().nullable().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export const Audit = listOf(AuditEntry, ["entries", "items", "audit"]);
 
 /** GET /v1/admin/audit/verify. */
 export const AuditVerify = z.looseObject({
-  ok: z.boolean().optional(),
-  valid: z.boolean().optional(),
-  verified: z.boolean().optional(),
+  ok: z.boolean(),
   entries: z.number().optional(),
-  checked: z.number().optional(),
   head: z.string().nullable().optional(),
-  first_bad: z.unknown().optional(),
-  message: z.string().optional(),
+  broken_seq: z.number().nullable().optional(),
+  problem: z.string().nullable().optional(),
 });
 export type AuditVerify = z.infer<typeof AuditVerify>;
 
@@ -211,8 +222,7 @@ export const PolicyDocument = z.looseObject({
   version: z.union([z.string(), z.number()]).nullable().optional(),
   published_at: instant.nullable().optional(),
   effective_at: instant.nullable().optional(),
-  url: z.string().nullable().optional(),
-  summary: z.string().nullable().optional(),
+  body: z.string().nullable().optional(),
 });
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 export const PolicyDocuments = listOf(PolicyDocument, ["documents", "items"]);
@@ -223,7 +233,7 @@ export const PolicySummary = z.looseObject({
   title: z.string().nullable().optional(),
   description: z.string().nullable().optional(),
   sha256: z.string().nullable().optional(),
-  yaml: z.string().nullable().optional(),
+  active: z.boolean().optional(),
 });
 export type PolicySummary = z.infer<typeof PolicySummary>;
 export const Policies = z.looseObject({
@@ -232,67 +242,36 @@ export const Policies = z.looseObject({
 });
 export type Policies = z.infer<typeof Policies>;
 
-/** One side of a what-if comparison. */
-export const WhatIfSide = z.looseObject({
-  name: z.string().nullable().optional(),
-  policy: z.unknown().optional(),
-  counts: z
-    .looseObject({
-      input: z.number().optional(),
-      included: z.number().optional(),
-      excluded: z.record(z.string(), z.number()).optional(),
-    })
-    .optional(),
-  included_items: z.number().optional(),
-  included_members: z.number().optional(),
-  members: z
-    .looseObject({ included: z.number().optional(), total: z.number().optional() })
-    .optional(),
-});
-export type WhatIfSide = z.infer<typeof WhatIfSide>;
+/** A count per key (reason or region group). */
+const Counts = z.record(z.string(), z.number());
 
-/** A reason or region row of a what-if answer. */
-export const WhatIfBreakdown = z.looseObject({
-  reason: z.string().optional(),
-  region: z.string().optional(),
-  baseline: z.number().optional(),
-  policy: z.number().optional(),
-  candidate: z.number().optional(),
-  items_baseline: z.number().optional(),
-  items_policy: z.number().optional(),
-  members_baseline: z.number().optional(),
-  members_policy: z.number().optional(),
-  newly_included: z.number().optional(),
-  newly_excluded: z.number().optional(),
-});
-export type WhatIfBreakdown = z.infer<typeof WhatIfBreakdown>;
-
-/** POST /v1/admin/whatif. */
+/**
+ * POST /v1/admin/whatif: the items whose status differs between the baseline (A) and the
+ * candidate (B), by reason and region, on the data it names.
+ */
 export const WhatIf = z.looseObject({
-  source: z.string().nullable().optional(),
-  baseline: WhatIfSide,
-  policy: WhatIfSide.optional(),
-  candidate: WhatIfSide.optional(),
-  changes: z
-    .looseObject({
-      items_newly_included: z.number().optional(),
-      items_newly_excluded: z.number().optional(),
-      members_newly_included: z.number().optional(),
-      members_newly_excluded: z.number().optional(),
-    })
-    .optional(),
-  by_reason: z.array(WhatIfBreakdown).optional(),
-  by_region: z.array(WhatIfBreakdown).optional(),
+  policy: z.string(),
+  baseline: z.string(),
+  purpose: z.string(),
+  as_of: z.string(),
+  data: z.looseObject({ members: z.string(), items: z.string(), consent: z.string() }),
+  changes: z.looseObject({
+    items: z.number(),
+    includedA: z.number(),
+    includedB: z.number(),
+    /** Included under the baseline, excluded under the candidate: the candidate's reason. */
+    lostByReason: Counts,
+    /** Excluded under the baseline, included under the candidate: the baseline's reason. */
+    gainedByReason: Counts,
+    /** Region group → [lost, gained]. */
+    byRegion: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    membersChanged: z.number(),
+  }),
 });
 export type WhatIf = z.infer<typeof WhatIf>;
 
-/** GET /healthz. */
-export const Health = z.looseObject({
-  ok: z.boolean().optional(),
-  status: z.string().optional(),
-  demo: z.boolean().optional(),
-  backend: z.string().optional(),
-});
+/** GET /openapi.json, as far as the UI reads it: which paths this server offers. */
+export const OpenApi = z.looseObject({ paths: z.record(z.string(), z.unknown()) });
 
 /** Anything: for answers the UI only needs to arrive (a download, an acknowledgement). */
 export const AnyJson = z.unknown();

@@ -11,12 +11,14 @@ export function ChartDataTable({
   categories,
   series,
   format,
+  extra,
 }: {
   caption: string;
   categoryLabel: string;
   categories: readonly string[];
   series: readonly ChartSeries[];
   format: (n: number) => string;
+  extra: readonly { readonly name: string; readonly cells: readonly string[] }[];
 }) {
   return (
     <details className="chart-table">
@@ -32,6 +34,11 @@ export function ChartDataTable({
                   {s.name}
                 </th>
               ))}
+              {extra.map((c) => (
+                <th scope="col" key={c.name} className="num">
+                  {c.name}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -41,6 +48,11 @@ export function ChartDataTable({
                 {series.map((s) => (
                   <td key={s.name} className="num">
                     {format(s.values[i] ?? 0)}
+                  </td>
+                ))}
+                {extra.map((col) => (
+                  <td key={col.name} className="num">
+                    {col.cells[i] ?? ""}
                   </td>
                 ))}
               </tr>

@@ -59,6 +59,7 @@ export function ChartFrame({
         categories={chart.categories}
         series={chart.series}
         format={format}
+        extra={chart.tableColumns ?? []}
       />
     </figure>
   );

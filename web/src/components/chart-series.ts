@@ -27,6 +27,8 @@ export interface ChartProps {
   readonly categories: readonly string[];
   readonly series: readonly ChartSeries[];
   readonly format?: (n: number) => string;
+  /** Extra columns for the table alternative only (e.g. the counts behind a rate). */
+  readonly tableColumns?: readonly { readonly name: string; readonly cells: readonly string[] }[];
   /** Fixed value-axis maximum (e.g. 1 for rates); otherwise a nice value above the data. */
   readonly max?: number;
 }

@@ -16,34 +16,30 @@ export function AuditLog() {
   return (
     <div className="stack">
       <Async resource={verify} what="the audit chain verification">
-        {(v) => {
-          const ok = v.ok ?? v.valid ?? v.verified ?? false;
-          const n = v.entries ?? v.checked;
-          return (
-            <div className={`verify ${ok ? "verify-ok" : "verify-bad"}`} role="status">
-              <span className="verify-icon" aria-hidden="true">
-                {ok ? "✓" : "✗"}
-              </span>
-              <div>
-                <p className="verify-title">
-                  {ok ? "The audit chain verifies." : "The audit chain does NOT verify."}
-                </p>
-                <p>
-                  {n === undefined ? "" : `${formatNumber(n)} entries checked. `}
-                  {v.head ? (
-                    <>
-                      Head hash <code>{v.head.slice(0, 16)}…</code>
-                    </>
-                  ) : null}
-                  {v.message ? ` ${v.message}` : ""}
-                </p>
-                <button type="button" className="button secondary" onClick={verify.reload}>
-                  Verify again
-                </button>
-              </div>
+        {(v) => (
+          <div className={`verify ${v.ok ? "verify-ok" : "verify-bad"}`}>
+            <span className="verify-icon" aria-hidden="true">
+              {v.ok ? "✓" : "✗"}
+            </span>
+            <div>
+              <p className="verify-title" data-testid="audit-verify">
+                {v.ok ? "The audit chain verifies." : "The audit chain does NOT verify."}
+              </p>
+              <p>
+                {v.entries === undefined ? "" : `${formatNumber(v.entries)} entries checked. `}
+                {v.ok && v.head ? (
+                  <>
+                    Head hash <code>{v.head.slice(0, 16)}…</code>
+                  </>
+                ) : null}
+                {v.ok ? "" : `First broken entry: ${v.broken_seq ?? "unknown"}. ${v.problem ?? ""}`}
+              </p>
+              <button type="button" className="button secondary" onClick={verify.reload}>
+                Verify again
+              </button>
             </div>
-          );
-        }}
+          </div>
+        )}
       </Async>
       <Async resource={entries} what="the audit log">
         {(list) =>
@@ -55,27 +51,29 @@ export function AuditLog() {
           ) : (
             <div className="table-scroll">
               <table>
-                <caption className="visually-hidden">Audit log entries, newest first</caption>
+                <caption className="visually-hidden">Audit log entries, oldest first</caption>
                 <thead>
                   <tr>
                     <th scope="col">#</th>
                     <th scope="col">When</th>
                     <th scope="col">Who</th>
                     <th scope="col">Action</th>
-                    <th scope="col">Target</th>
+                    <th scope="col">Subject</th>
                     <th scope="col">Hash</th>
                   </tr>
                 </thead>
                 <tbody>
                   {list.map((e, i) => (
-                    <tr key={String(e.seq ?? e.id ?? i)}>
-                      <td>{e.seq ?? e.id ?? i + 1}</td>
+                    <tr key={String(e.seq ?? i)}>
+                      <td>{e.seq ?? i + 1}</td>
                       <td>{formatDate(e.at, true)}</td>
                       <td>{e.actor ?? "—"}</td>
                       <td>{e.action ?? "—"}</td>
-                      <td>{e.target ?? "—"}</td>
+                      <td>{e.subject ?? "—"}</td>
                       <td>
-                        <code title={e.hash ?? ""}>{e.hash ? `${e.hash.slice(0, 10)}…` : "—"}</code>
+                        <code title={e.entry_hash ?? ""}>
+                          {e.entry_hash ? `${e.entry_hash.slice(0, 10)}…` : "—"}
+                        </code>
                       </td>
                     </tr>
                   ))}

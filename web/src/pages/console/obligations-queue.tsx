@@ -4,6 +4,12 @@
  * is announced and the row updates in place.
  */
 import { useState } from "react";
+import {
+  CLOSING_STATUSES,
+  OBLIGATION_STATUSES,
+  type ObligationStatus,
+  STATUS_TEXT,
+} from "../../../../src/lineage/obligation-status.js";
 import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
 import { AnyJson, type Obligation, Obligations } from "../../api/schemas.js";
@@ -12,12 +18,12 @@ import { Async, Empty, ErrorPanel } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { obligationStatus } from "../me/lineage-panel.js";
 
-/** The statuses an obligation can be moved to. */
-const STATUSES = ["open", "in_progress", "done", "waived"] as const;
+/** Every status, for the filter. */
+const STATUSES = OBLIGATION_STATUSES;
 
 function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: string) => void }) {
   const [status, setStatus] = useState(o.status);
-  const [target, setTarget] = useState(o.status);
+  const [target, setTarget] = useState<string>(CLOSING_STATUSES[0]);
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -52,8 +58,8 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
       </div>
       <dl className="facts">
         <div>
-          <dt>What</dt>
-          <dd>{o.description ?? o.action ?? o.kind?.replaceAll("_", " ") ?? "—"}</dd>
+          <dt>Status</dt>
+          <dd>{STATUS_TEXT[status as ObligationStatus] ?? obligationStatus(status)}</dd>
         </div>
         <div>
           <dt>Run / model</dt>
@@ -75,39 +81,47 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
         ) : null}
         <div>
           <dt>Opened</dt>
-          <dd>{formatDate(o.opened_at, true)}</dd>
+          <dd>{formatDate(o.created_at ?? o.opened_at, true)}</dd>
         </div>
+        {o.reason ? (
+          <div>
+            <dt>Closing reason</dt>
+            <dd>{o.reason}</dd>
+          </div>
+        ) : null}
       </dl>
-      <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <label>
-          New status
-          <select value={target} onChange={(e) => setTarget(e.target.value)}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {obligationStatus(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="grow">
-          Reason (kept in the audit log)
-          <input
-            type="text"
-            required
-            minLength={3}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </label>
-        <button
-          type="submit"
-          className="button"
-          disabled={busy || target === status}
-          aria-busy={busy}
-        >
-          {busy ? "Saving…" : "Change status"}
-        </button>
-      </form>
+      {status !== "open" ? null : (
+        <form className="inline-form" onSubmit={(e) => void submit(e)}>
+          <label>
+            Close as
+            <select value={target} onChange={(e) => setTarget(e.target.value)}>
+              {CLOSING_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_TEXT[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="grow">
+            Reason (kept in the audit log)
+            <input
+              type="text"
+              required
+              minLength={3}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </label>
+          <button
+            type="submit"
+            className="button"
+            disabled={busy || target === status}
+            aria-busy={busy}
+          >
+            {busy ? "Saving…" : "Close obligation"}
+          </button>
+        </form>
+      )}
       {error === null ? null : <ErrorPanel error={error} what="the status change" />}
     </li>
   );

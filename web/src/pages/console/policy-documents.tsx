@@ -2,7 +2,7 @@
  * Policy versions: the published documents (GET /v1/documents) and a form to publish a new
  * version (POST /v1/admin/documents, privacy admins only).
  */
-import { useState } from "react";
+import { useId, useState } from "react";
 import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
 import { AnyJson, PolicyDocuments } from "../../api/schemas.js";
@@ -10,12 +10,16 @@ import { formatDate } from "../../components/format.js";
 import { Async, Empty, ErrorPanel } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 
+/** An RFC 3339 instant is what the API takes; the form checks the shape before sending. */
+const RFC3339 = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+\\-]\\d{2}:\\d{2})";
+
 function PublishForm({ onPublished }: { onPublished: () => void }) {
+  const id = useId();
   const [kind, setKind] = useState("privacy_policy");
   const [version, setVersion] = useState("");
   const [title, setTitle] = useState("");
   const [effective, setEffective] = useState("");
-  const [summary, setSummary] = useState("");
+  const [body, setBody] = useState("");
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
@@ -28,13 +32,7 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
     try {
       await call(AnyJson, "/v1/admin/documents", {
         method: "POST",
-        body: {
-          kind,
-          version,
-          title,
-          ...(effective === "" ? {} : { effective_at: new Date(effective).toISOString() }),
-          ...(summary === "" ? {} : { summary }),
-        },
+        body: { kind, version, title, body, effective_at: effective },
       });
       setDone(`Published ${title} version ${version}.`);
       onPublished();
@@ -46,8 +44,8 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
   }
 
   return (
-    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="publish-h">
-      <h3 id="publish-h">Publish a new version</h3>
+    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>Publish a new version</h3>
       <label>
         Document
         <select value={kind} onChange={(e) => setKind(e.target.value)}>
@@ -59,26 +57,35 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
         Version
         <input
           required
+          pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
           value={version}
           onChange={(e) => setVersion(e.target.value)}
-          placeholder="e.g. 2025-11-03"
+          aria-describedby={`${id}-vh`}
         />
+        <span id={`${id}-vh`} className="hint">
+          Letters, digits, dots, dashes; e.g. 2025-11-03
+        </span>
       </label>
       <label>
         Title
         <input required value={title} onChange={(e) => setTitle(e.target.value)} />
       </label>
       <label>
-        Effective from (optional)
+        Effective from
         <input
-          type="datetime-local"
+          required
+          pattern={RFC3339}
           value={effective}
           onChange={(e) => setEffective(e.target.value)}
+          aria-describedby={`${id}-eh`}
         />
+        <span id={`${id}-eh`} className="hint">
+          RFC 3339, e.g. 2025-11-03T00:00:00Z
+        </span>
       </label>
       <label className="full">
-        Summary of changes (optional)
-        <textarea rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} />
+        Text of the document
+        <textarea required rows={5} value={body} onChange={(e) => setBody(e.target.value)} />
       </label>
       <div className="full">
         <button type="submit" className="button" disabled={busy} aria-busy={busy}>
@@ -89,7 +96,9 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
         </p>
       </div>
       {error === null ? null : (
-        <ErrorPanel error={error} what="the new version (nothing was published)" />
+        <div className="full">
+          <ErrorPanel error={error} what="the new version (nothing was published)" />
+        </div>
       )}
     </form>
   );
@@ -114,7 +123,7 @@ export function PolicyDocumentsPanel() {
                     <th scope="col">Version</th>
                     <th scope="col">Published</th>
                     <th scope="col">Effective</th>
-                    <th scope="col">Summary</th>
+                    <th scope="col">Text</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -124,7 +133,16 @@ export function PolicyDocumentsPanel() {
                       <td>{d.version ?? "—"}</td>
                       <td>{formatDate(d.published_at)}</td>
                       <td>{formatDate(d.effective_at)}</td>
-                      <td>{d.summary ?? "—"}</td>
+                      <td>
+                        {d.body ? (
+                          <details>
+                            <summary>Read</summary>
+                            <p className="doc-body">{d.body}</p>
+                          </details>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

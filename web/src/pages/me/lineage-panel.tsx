@@ -3,6 +3,7 @@
  * trained on those runs, and the obligations their opt-out opened (retrain, filter, or
  * delete), with the server's plain-words summary of what opting out changed.
  */
+import { STATUS_TEXT } from "../../../../src/lineage/obligation-status.js";
 import type { Lineage, Obligation, Run } from "../../api/schemas.js";
 import { formatDate, formatNumber, purposeName } from "../../components/format.js";
 import { Empty } from "../../components/status.js";
@@ -23,7 +24,11 @@ export function obligationStatus(status: string): string {
 }
 
 function obligationWhat(o: Obligation): string {
-  return o.description ?? o.action ?? o.kind?.replaceAll("_", " ") ?? "follow-up";
+  return (
+    (STATUS_TEXT as Readonly<Record<string, string>>)[o.status] ??
+    o.description ??
+    "the platform has yet to act"
+  );
 }
 
 /** Renders the lineage panel. */
@@ -110,7 +115,7 @@ export function LineagePanel({ lineage }: { lineage: Lineage }) {
             <thead>
               <tr>
                 <th scope="col">Run or model</th>
-                <th scope="col">What must happen</th>
+                <th scope="col">Where it stands</th>
                 <th scope="col">Opened</th>
                 <th scope="col">Status</th>
               </tr>
@@ -122,7 +127,7 @@ export function LineagePanel({ lineage }: { lineage: Lineage }) {
                     <code>{o.model_id ?? o.run_id ?? "—"}</code>
                   </td>
                   <td>{obligationWhat(o)}</td>
-                  <td>{formatDate(o.opened_at)}</td>
+                  <td>{formatDate(o.created_at ?? o.opened_at)}</td>
                   <td>
                     <span className={`badge status-${o.status}`}>{obligationStatus(o.status)}</span>
                   </td>

@@ -6,13 +6,13 @@
 import { useCallback, useState } from "react";
 import { call } from "../../api/client.js";
 import { History, Lineage, Notices, Settings } from "../../api/schemas.js";
-import { Async } from "../../components/status.js";
+import { Async, Empty } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { DownloadMyData } from "./download-my-data.js";
 import { HistoryTable } from "./history-table.js";
 import { LineagePanel } from "./lineage-panel.js";
 import { NoticesTable } from "./notices-table.js";
-import { SettingCard } from "./setting-card.js";
+import { gpcNote, SettingCard } from "./setting-card.js";
 
 /** The /me page. */
 export function PrivacyCenter() {
@@ -43,17 +43,26 @@ export function PrivacyCenter() {
       <section aria-labelledby="settings-h" className="section">
         <h2 id="settings-h">AI training choices</h2>
         <Async resource={settings} what="your settings">
-          {(list) =>
-            list.length === 0 ? (
-              <p className="empty-title">There are no training purposes to choose for yet.</p>
-            ) : (
-              <div className="cards">
-                {list.map((s) => (
-                  <SettingCard key={s.purpose} setting={s} onSaved={changed} />
-                ))}
-              </div>
-            )
-          }
+          {(answer) => {
+            const note = gpcNote(answer.gpc);
+            return (
+              <>
+                {answer.member_id === undefined ? null : (
+                  <p className="muted">Signed in as member {answer.member_id}.</p>
+                )}
+                {note === null ? null : <p className="callout">{note}</p>}
+                {answer.settings.length === 0 ? (
+                  <Empty title="There are no training purposes to choose for yet." />
+                ) : (
+                  <div className="cards">
+                    {answer.settings.map((s) => (
+                      <SettingCard key={s.purpose} setting={s} onSaved={changed} />
+                    ))}
+                  </div>
+                )}
+              </>
+            );
+          }}
         </Async>
       </section>
 

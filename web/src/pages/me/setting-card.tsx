@@ -6,7 +6,7 @@
 import { useId, useState } from "react";
 import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
-import { type ContentClass, Setting, SettingUpdate } from "../../api/schemas.js";
+import { type ContentClass, type Gpc, type Setting, SettingUpdate } from "../../api/schemas.js";
 import {
   formatDate,
   purposeName,
@@ -23,20 +23,27 @@ function classText(c: ContentClass): string {
   return vis.length === 0 ? `${c.kind}s` : `${c.kind}s (${vis.join(", ")})`;
 }
 
-/** Whether the member's content is in use for this purpose now. */
+/** Whether the member's content is in use for this purpose now (the server's verdict). */
 function isOn(s: Setting): boolean {
-  if (typeof s.used === "boolean") return s.used;
-  return s.state === "allow";
+  if (typeof s.content_used === "boolean") return s.content_used;
+  return s.state === "allow" && s.regime !== "excluded" && s.regime !== null;
 }
 
-function gpcNote(body: unknown): string | null {
-  if (typeof body !== "object" || body === null) return null;
-  const b = body as Record<string, unknown>;
-  const g = b["gpc"] ?? b["gpc_recorded"];
-  if (g === true || (typeof g === "object" && g !== null)) {
-    return "Your browser's Global Privacy Control signal was also recorded as a no.";
+/** A sentence about what the browser's GPC signal did, or null when it did nothing. */
+export function gpcNote(gpc: Gpc | null | undefined): string | null {
+  const recorded = gpc?.recorded ?? [];
+  if (recorded.length === 0) return null;
+  return `Your browser sent a Global Privacy Control signal, recorded as a no for ${recorded
+    .map((p) => purposeName(p).toLowerCase())
+    .join(", ")}.`;
+}
+
+function stateText(s: Setting, on: boolean): string {
+  if (s.regime === "excluded") return "Not used: your region excludes this purpose.";
+  if (s.regime === null || s.regime === undefined) {
+    return "Not used: there is no rule for this purpose in your region.";
   }
-  return null;
+  return on ? "Your content may be used." : "Your content is not used.";
 }
 
 /** Props of SettingCard. */
@@ -71,7 +78,7 @@ export function SettingCard({ setting, onSaved }: SettingCardProps) {
       );
       const fresh = afterSave(answer, current, next);
       setCurrent(fresh);
-      const note = gpcNote(answer);
+      const note = gpcNote(answer.gpc);
       setAnnounce(
         `Saved: ${name} is now ${next ? "on" : "off"}.${note === null ? "" : ` ${note}`}`,
       );
@@ -97,11 +104,7 @@ export function SettingCard({ setting, onSaved }: SettingCardProps) {
         onChange={(next) => void save(next)}
       />
       <p id={`${id}-state`} className="state-line">
-        {locked
-          ? "Not used: your region does not allow this purpose."
-          : on
-            ? "Your content may be used."
-            : "Your content is not used."}{" "}
+        {stateText(current, on)}{" "}
         <span className="muted">
           {current.at === null || current.at === undefined
             ? `${sourceName(current.source)}.`
@@ -133,25 +136,30 @@ export function SettingCard({ setting, onSaved }: SettingCardProps) {
         <dt>Your region's rule</dt>
         <dd>
           {regionName(current.region)}: {regimeName(current.regime)}.
-          {current.explanation ? <span className="why"> {current.explanation}</span> : null}
         </dd>
+        {current.minimum_age === null || current.minimum_age === undefined ? null : (
+          <>
+            <dt>Age</dt>
+            <dd>Only content of members aged {current.minimum_age} or over is used.</dd>
+          </>
+        )}
       </dl>
+      {current.explanation ? (
+        <details className="why">
+          <summary>Why, in full</summary>
+          <p>{current.explanation}</p>
+        </details>
+      ) : null}
     </article>
   );
 }
 
 /**
- * The card's new state after a save: the setting the server sent back (bare or under
- * `setting`) when it parses, else the choice just made, recorded from settings.
+ * The card's new state after a save: the setting the server sent back, else the choice just
+ * made (the server always sends it; this keeps the card truthful if it ever does not).
  */
-function afterSave(answer: Record<string, unknown>, before: Setting, next: boolean): Setting {
-  const server = Setting.safeParse(answer["setting"] ?? answer);
-  if (server.success) return { ...before, ...server.data };
-  const { used: _used, ...rest } = before;
-  return {
-    ...rest,
-    state: next ? "allow" : "deny",
-    source: "settings",
-    at: new Date().toISOString(),
-  };
+function afterSave(answer: SettingUpdate, before: Setting, next: boolean): Setting {
+  if (answer.setting !== undefined) return answer.setting;
+  const { content_used: _unknown, ...rest } = before;
+  return { ...rest, state: next ? "allow" : "deny", source: "settings" };
 }

@@ -1,7 +1,7 @@
 /**
  * The five presets on the same data in one view: one what-if per preset against the same
  * baseline, run one after the other with a progress bar, then a chart of included items and
- * a table with members and each preset's main exclusion reason.
+ * a table with each preset's change against the baseline and its main reasons.
  */
 import { useState } from "react";
 import { ApiError } from "../../api/api-error.js";
@@ -10,25 +10,21 @@ import { WhatIf } from "../../api/schemas.js";
 import { BarChart } from "../../components/bar-chart.js";
 import { formatDelta, formatNumber, reasonLabel, reasonText } from "../../components/format.js";
 import { ErrorPanel } from "../../components/status.js";
-import {
-  candidateOf,
-  figures,
-  mainReason,
-  PRESETS,
-  type SideFigures,
-  type WhatIfInputs,
-  whatIfBody,
-} from "./whatif-model.js";
+import { PRESETS, topEntry, type WhatIfInputs, whatIfBody } from "./whatif-model.js";
 
-interface Row {
-  readonly preset: string;
-  readonly f: SideFigures;
+function Reason({ entry }: { entry: { key: string; count: number } | null }) {
+  if (entry === null) return <>none</>;
+  return (
+    <>
+      <abbr title={reasonText(entry.key)}>{reasonLabel(entry.key)}</abbr> (
+      {formatNumber(entry.count)})
+    </>
+  );
 }
 
 /** Renders the comparison button, its progress and its result. */
 export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
-  const [rows, setRows] = useState<readonly Row[]>([]);
-  const [baseline, setBaseline] = useState<SideFigures | null>(null);
+  const [rows, setRows] = useState<readonly WhatIf[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -36,18 +32,18 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
     setError(null);
     setRows([]);
     setProgress(0);
-    const done: Row[] = [];
+    const done: WhatIf[] = [];
     try {
       for (const preset of PRESETS) {
-        const r = await call(WhatIf, "/v1/admin/whatif", {
-          method: "POST",
-          body: whatIfBody({ preset }, inputs.baseline, inputs.purpose, inputs.source, inputs.asOf),
-        });
-        done.push({ preset, f: figures(candidateOf(r)) });
-        setBaseline(figures(r.baseline));
-        setRows([...done]);
+        done.push(
+          await call(WhatIf, "/v1/admin/whatif", {
+            method: "POST",
+            body: whatIfBody({ preset }, inputs),
+          }),
+        );
         setProgress(done.length);
       }
+      setRows(done);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError("UI_ERROR", String(e), 0));
     } finally {
@@ -56,10 +52,11 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
   }
 
   const running = progress !== null;
+  const base = rows[0];
   return (
     <div className="stack">
       <p>
-        Each preset is evaluated on the same data and compared with{" "}
+        Each preset is evaluated on the same data, purpose and instant as above, and compared with{" "}
         <strong>{inputs.baselineName}</strong>.
       </p>
       <div>
@@ -73,37 +70,35 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
           Compare all presets
         </button>
       </div>
-      {running ? (
-        <div className="progress-row" role="status" aria-live="polite">
-          <label>
+      <div role="status" aria-live="polite">
+        {running ? (
+          <label className="progress-row">
             Evaluated {progress} of {PRESETS.length} presets
             <progress max={PRESETS.length} value={progress} />
           </label>
-        </div>
-      ) : null}
+        ) : rows.length > 0 ? (
+          <span className="visually-hidden">All {rows.length} presets evaluated.</span>
+        ) : null}
+      </div>
       {error === null ? null : (
         <ErrorPanel error={error} what="the preset comparison" onRetry={() => void compare()} />
       )}
-      {rows.length === 0 || running ? null : (
+      {base === undefined ? null : (
         <div data-testid="preset-comparison" className="stack">
           <BarChart
             title="Items each preset would include"
-            description={`Included items per preset on the same data. ${rows
-              .map((r) => `${r.preset}: ${formatNumber(r.f.items)}`)
-              .join("; ")}.`}
+            description={`Included items per preset on the same data (${formatNumber(base.changes.items)} items). ${base.baseline} includes ${formatNumber(base.changes.includedA)}.`}
             categoryLabel="Preset"
             valueLabel="Included items"
-            categories={rows.map((r) => r.preset)}
-            series={[{ name: "Included items", values: rows.map((r) => r.f.items) }]}
+            categories={rows.map((r) => r.policy)}
+            series={[{ name: "Included items", values: rows.map((r) => r.changes.includedB) }]}
             format={formatNumber}
           />
           <div className="table-scroll">
             <table>
               <caption>
-                Presets compared
-                {baseline === null
-                  ? ""
-                  : ` (baseline includes ${formatNumber(baseline.items)} items)`}
+                Presets compared with {base.baseline} ({formatNumber(base.changes.includedA)} items
+                included)
               </caption>
               <thead>
                 <tr>
@@ -112,38 +107,32 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
                     Included items
                   </th>
                   <th scope="col" className="num">
-                    vs baseline
+                    vs {base.baseline}
                   </th>
                   <th scope="col" className="num">
-                    Members
+                    Members changing
                   </th>
-                  <th scope="col">Main exclusion reason</th>
+                  <th scope="col">Main reason it excludes more</th>
+                  <th scope="col">Main reason it includes more</th>
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r) => {
-                  const main = mainReason(r.f);
-                  return (
-                    <tr key={r.preset}>
-                      <th scope="row">{r.preset}</th>
-                      <td className="num">{formatNumber(r.f.items)}</td>
-                      <td className="num">
-                        {baseline === null ? "—" : formatDelta(r.f.items - baseline.items)}
-                      </td>
-                      <td className="num">{formatNumber(r.f.members)}</td>
-                      <td>
-                        {main === null ? (
-                          "none"
-                        ) : (
-                          <>
-                            <abbr title={reasonText(main.reason)}>{reasonLabel(main.reason)}</abbr>{" "}
-                            ({formatNumber(main.count)})
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
+                {rows.map((r) => (
+                  <tr key={r.policy}>
+                    <th scope="row">{r.policy}</th>
+                    <td className="num">{formatNumber(r.changes.includedB)}</td>
+                    <td className="num">
+                      {formatDelta(r.changes.includedB - r.changes.includedA)}
+                    </td>
+                    <td className="num">{formatNumber(r.changes.membersChanged)}</td>
+                    <td>
+                      <Reason entry={topEntry(r.changes.lostByReason)} />
+                    </td>
+                    <td>
+                      <Reason entry={topEntry(r.changes.gainedByReason)} />
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>

@@ -1,65 +1,80 @@
 /**
  * What-if: pick a candidate policy (a preset, an uploaded YAML file, or an edit of the
- * current policy), a data source (the demo export or the live ledger), a purpose and an
- * instant, and see side by side with the current policy what would change before anything
- * is built. Below, the five presets compared on the same data in one view.
+ * current policy), the data (the server's export with consent from the live ledger, or
+ * export files on the server), a purpose and an instant, and see side by side with the
+ * current policy what would change before anything is built. Below, the five presets
+ * compared on the same data in one view.
  */
 import { useId, useState } from "react";
 import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
-import { Policies, type WhatIf, WhatIf as WhatIfSchema } from "../../api/schemas.js";
+import { Policies, WhatIf } from "../../api/schemas.js";
 import { ErrorPanel, Spinner } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { PresetComparison } from "./preset-comparison.js";
-import {
-  type DataSource,
-  type PolicyRef,
-  PRESETS,
-  type WhatIfInputs,
-  whatIfBody,
-} from "./whatif-model.js";
+import { PRESET_YAML } from "./preset-yaml.js";
+import { type PolicyRef, PRESETS, summary, type WhatIfInputs, whatIfBody } from "./whatif-model.js";
 import { WhatIfResult } from "./whatif-result.js";
 
 type Mode = "preset" | "file" | "edit";
+
+/** Now, to the minute, as RFC 3339: the form's starting instant, which the user can change. */
+function nowMinute(): string {
+  return `${new Date().toISOString().slice(0, 16)}:00Z`;
+}
 
 /** The /whatif page. */
 export function WhatIfPage() {
   const id = useId();
   const policies = useResource((signal) => call(Policies, "/v1/policies", { signal }));
-  const active = policies.status === "ready" ? (policies.data.active ?? null) : null;
+  const activeName = policies.status === "ready" ? (policies.data.active?.name ?? null) : null;
+  const activeIsPreset = activeName !== null && (PRESETS as readonly string[]).includes(activeName);
   const [mode, setMode] = useState<Mode>("preset");
   const [preset, setPreset] = useState<string>("meta-2024");
-  const [fileText, setFileText] = useState<{ name: string; text: string } | null>(null);
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [edited, setEdited] = useState<string | null>(null);
   const [baselineChoice, setBaselineChoice] = useState<string>("active");
   const [purpose, setPurpose] = useState("genai_training");
-  const [source, setSource] = useState<DataSource>("demo");
-  const [asOf, setAsOf] = useState("");
+  const [dataChoice, setDataChoice] = useState<"server" | "files">("server");
+  const [paths, setPaths] = useState({ members: "", items: "", consent: "" });
+  const [asOf, setAsOf] = useState(nowMinute);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [result, setResult] = useState<{ data: WhatIf; name: string; baseName: string } | null>(
-    null,
-  );
+  const [result, setResult] = useState<WhatIf | null>(null);
 
-  const activeYaml = active?.yaml ?? "";
-  const editText = edited ?? activeYaml;
-  const baseline: PolicyRef =
-    baselineChoice === "active"
-      ? active === null
-        ? { preset: "recommended" }
-        : activeYaml !== "" && !(PRESETS as readonly string[]).includes(active.name)
-          ? { yaml: activeYaml }
-          : { preset: active.name }
-      : { preset: baselineChoice };
+  // The active policy can only be named as a baseline when it is a preset; a custom active
+  // policy is compared through its preset of origin, which the form says.
   const baselineName =
-    baselineChoice === "active" ? `${active?.name ?? "recommended"} (current)` : baselineChoice;
-  const inputs: WhatIfInputs = { baseline, baselineName, purpose, source, asOf };
+    baselineChoice === "active"
+      ? activeIsPreset
+        ? `${activeName} (current)`
+        : "recommended"
+      : baselineChoice;
+  const baseline: PolicyRef = {
+    preset:
+      baselineChoice === "active" ? (activeIsPreset ? activeName! : "recommended") : baselineChoice,
+  };
+  const editStart = PRESET_YAML[activeIsPreset ? activeName! : "recommended"] ?? "";
+  const editText = edited ?? editStart;
+  const inputs: WhatIfInputs = {
+    baseline,
+    baselineName,
+    purpose,
+    asOf,
+    exportPaths:
+      dataChoice === "server"
+        ? null
+        : {
+            members: paths.members,
+            items: paths.items,
+            ...(paths.consent === "" ? {} : { consent: paths.consent }),
+          },
+  };
 
-  function candidate(): { ref: PolicyRef; name: string } | null {
-    if (mode === "preset") return { ref: { preset }, name: preset };
-    if (mode === "file")
-      return fileText === null ? null : { ref: { yaml: fileText.text }, name: fileText.name };
-    return editText.trim() === "" ? null : { ref: { yaml: editText }, name: "Edited policy" };
+  function candidate(): PolicyRef | null {
+    if (mode === "preset") return { preset };
+    if (mode === "file") return file === null ? null : { yaml: file.text };
+    return editText.trim() === "" ? null : { yaml: editText };
   }
 
   async function run(e: React.FormEvent) {
@@ -80,11 +95,9 @@ export function WhatIfPage() {
     setBusy(true);
     setError(null);
     try {
-      const data = await call(WhatIfSchema, "/v1/admin/whatif", {
-        method: "POST",
-        body: whatIfBody(c.ref, baseline, purpose, source, asOf),
-      });
-      setResult({ data, name: c.name, baseName: baselineName });
+      setResult(
+        await call(WhatIf, "/v1/admin/whatif", { method: "POST", body: whatIfBody(c, inputs) }),
+      );
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError("UI_ERROR", String(err), 0));
     } finally {
@@ -94,7 +107,7 @@ export function WhatIfPage() {
 
   async function onFile(files: FileList | null) {
     const f = files?.[0];
-    setFileText(f === undefined ? null : { name: f.name, text: await f.text() });
+    setFile(f === undefined ? null : { name: f.name, text: await f.text() });
   }
 
   return (
@@ -154,18 +167,13 @@ export function WhatIfPage() {
               </label>
             ) : null}
             {mode === "edit" ? (
-              <label className="full">
-                Policy (YAML)
+              <label>
+                Policy (YAML), starting from {activeIsPreset ? activeName : "recommended"}
                 <textarea
                   className="code-input"
-                  rows={14}
+                  rows={16}
                   spellCheck={false}
                   value={editText}
-                  placeholder={
-                    active === null
-                      ? "The server did not send the current policy; paste a policy here."
-                      : ""
-                  }
                   onChange={(e) => setEdited(e.target.value)}
                 />
               </label>
@@ -175,7 +183,7 @@ export function WhatIfPage() {
             Compare with
             <select value={baselineChoice} onChange={(e) => setBaselineChoice(e.target.value)}>
               <option value="active">
-                The current policy{active === null ? "" : ` (${active.name})`}
+                The current policy{activeIsPreset ? ` (${activeName})` : ""}
               </option>
               {PRESETS.map((p) => (
                 <option key={p} value={p}>
@@ -192,33 +200,66 @@ export function WhatIfPage() {
               <option value="ads_targeting">Ads targeting models</option>
             </select>
           </label>
-          <fieldset>
+          <label>
+            As of
+            <input
+              required
+              value={asOf}
+              onChange={(e) => setAsOf(e.target.value)}
+              aria-describedby={`${id}-asof`}
+            />
+            <span id={`${id}-asof`} className="hint">
+              RFC 3339, e.g. 2025-06-01T00:00:00Z
+            </span>
+          </label>
+          <fieldset className="full">
             <legend>Data</legend>
             <label className="radio">
               <input
                 type="radio"
-                name="source"
-                value="demo"
-                checked={source === "demo"}
-                onChange={() => setSource("demo")}
+                name="data"
+                checked={dataChoice === "server"}
+                onChange={() => setDataChoice("server")}
               />
-              The demo export
+              The server's export (the demo export in demo mode) with consent from the live ledger
             </label>
             <label className="radio">
               <input
                 type="radio"
-                name="source"
-                value="ledger"
-                checked={source === "ledger"}
-                onChange={() => setSource("ledger")}
+                name="data"
+                checked={dataChoice === "files"}
+                onChange={() => setDataChoice("files")}
               />
-              The live ledger
+              Export files on the server
             </label>
+            {dataChoice === "files" ? (
+              <div className="form-grid">
+                <label>
+                  Members file
+                  <input
+                    required
+                    value={paths.members}
+                    onChange={(e) => setPaths({ ...paths, members: e.target.value })}
+                  />
+                </label>
+                <label>
+                  Items file
+                  <input
+                    required
+                    value={paths.items}
+                    onChange={(e) => setPaths({ ...paths, items: e.target.value })}
+                  />
+                </label>
+                <label>
+                  Consent events file (empty: the live ledger)
+                  <input
+                    value={paths.consent}
+                    onChange={(e) => setPaths({ ...paths, consent: e.target.value })}
+                  />
+                </label>
+              </div>
+            ) : null}
           </fieldset>
-          <label>
-            As of (empty: now)
-            <input type="datetime-local" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
-          </label>
           <div className="full">
             <button type="submit" className="button" disabled={busy} aria-busy={busy}>
               Show what would change
@@ -227,15 +268,10 @@ export function WhatIfPage() {
           </div>
         </form>
         {error === null ? null : <ErrorPanel error={error} what="the comparison" />}
-        <div aria-live="polite">
-          {result === null ? null : (
-            <WhatIfResult
-              result={result.data}
-              baselineName={result.baseName}
-              policyName={result.name}
-            />
-          )}
-        </div>
+        <p className="visually-hidden" role="status" aria-live="polite">
+          {result === null ? "" : summary(result)}
+        </p>
+        {result === null ? null : <WhatIfResult result={result} />}
       </section>
       <section aria-labelledby={`${id}-presets`} className="section">
         <h2 id={`${id}-presets`}>All presets on the same data</h2>

@@ -1,70 +1,51 @@
 /**
- * One what-if answer, side by side: the baseline (current) policy and the candidate, the
- * items and members that change status, and the breakdowns by reason and by region.
+ * One what-if answer, side by side: the baseline and the candidate's included items, how
+ * many members change status, the items each would lose or gain by reason, and by region.
  */
-import type { WhatIf, WhatIfBreakdown } from "../../api/schemas.js";
+import type { WhatIf } from "../../api/schemas.js";
 import { BarChart } from "../../components/bar-chart.js";
 import {
+  formatDate,
   formatDelta,
   formatNumber,
+  purposeName,
   reasonLabel,
   reasonText,
   regionName,
 } from "../../components/format.js";
-import { candidateOf, figures } from "./whatif-model.js";
+import { Empty } from "../../components/status.js";
+import { sortedCounts, total } from "./whatif-model.js";
 
-function Breakdown({
-  rows,
-  field,
+function ReasonTable({
   caption,
-  baselineName,
-  policyName,
+  rows,
+  testId,
 }: {
-  rows: readonly WhatIfBreakdown[];
-  field: "reason" | "region";
   caption: string;
-  baselineName: string;
-  policyName: string;
+  rows: [string, number][];
+  testId: string;
 }) {
-  const label = field === "reason" ? "Reason" : "Region";
   return (
     <div className="table-scroll">
-      <table>
+      <table data-testid={testId}>
         <caption>{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{label}</th>
+            <th scope="col">Reason</th>
             <th scope="col" className="num">
-              {baselineName}
-            </th>
-            <th scope="col" className="num">
-              {policyName}
-            </th>
-            <th scope="col" className="num">
-              Change
+              Items
             </th>
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => {
-            const key = r[field] ?? "unknown";
-            const b = r.baseline ?? r.items_baseline ?? 0;
-            const p = r.policy ?? r.candidate ?? r.items_policy ?? 0;
-            return (
-              <tr key={key}>
-                <th scope="row">
-                  {field === "reason" ? (
-                    <abbr title={reasonText(key)}>{reasonLabel(key)}</abbr>
-                  ) : (
-                    regionName(key)
-                  )}
-                </th>
-                <td className="num">{formatNumber(b)}</td>
-                <td className="num">{formatNumber(p)}</td>
-                <td className="num">{formatDelta(p - b)}</td>
-              </tr>
-            );
-          })}
+          {rows.map(([reason, n]) => (
+            <tr key={reason}>
+              <th scope="row">
+                <abbr title={reasonText(reason)}>{reasonLabel(reason)}</abbr>
+              </th>
+              <td className="num">{formatNumber(n)}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
@@ -72,106 +53,111 @@ function Breakdown({
 }
 
 /** Renders the comparison. */
-export function WhatIfResult({
-  result,
-  baselineName,
-  policyName,
-}: {
-  result: WhatIf;
-  baselineName: string;
-  policyName: string;
-}) {
-  const base = figures(result.baseline);
-  const cand = figures(candidateOf(result));
-  const ch = result.changes;
-  const byReason: readonly WhatIfBreakdown[] =
-    result.by_reason ??
-    [...new Set([...Object.keys(base.excluded), ...Object.keys(cand.excluded)])].map((reason) => ({
-      reason,
-      baseline: base.excluded[reason] ?? 0,
-      policy: cand.excluded[reason] ?? 0,
-    }));
-  const reasons = byReason.filter((r) => (r.baseline ?? 0) + (r.policy ?? r.candidate ?? 0) > 0);
+export function WhatIfResult({ result }: { result: WhatIf }) {
+  const c = result.changes;
+  const lost = sortedCounts(c.lostByReason);
+  const gained = sortedCounts(c.gainedByReason);
+  const regions = Object.entries(c.byRegion).sort((a, b) => a[0].localeCompare(b[0]));
   return (
     <div className="stack" data-testid="whatif-result">
+      <p className="muted small">
+        {purposeName(result.purpose)}, as of {formatDate(result.as_of, true)} ·{" "}
+        {formatNumber(c.items)} items from <code>{result.data.items}</code> · consent from{" "}
+        {result.data.consent === "ledger" ? "the live ledger" : <code>{result.data.consent}</code>}
+      </p>
       <div className="side-by-side">
         <div className="card stat-card">
-          <h3>{baselineName}</h3>
           <p className="muted small">Current policy</p>
-          <p className="big-number" data-testid="baseline-items">
-            {formatNumber(base.items)}
+          <h3>{result.baseline}</h3>
+          <p className="big-number" data-testid="baseline-included">
+            {formatNumber(c.includedA)}
           </p>
           <p>items included</p>
-          {base.members === null ? null : <p>{formatNumber(base.members)} members</p>}
         </div>
         <div className="card stat-card">
-          <h3>{policyName}</h3>
           <p className="muted small">Candidate policy</p>
-          <p className="big-number" data-testid="policy-items">
-            {formatNumber(cand.items)}
+          <h3>{result.policy}</h3>
+          <p className="big-number" data-testid="policy-included">
+            {formatNumber(c.includedB)}
           </p>
-          <p>items included ({formatDelta(cand.items - base.items)})</p>
-          {cand.members === null ? null : (
-            <p>
-              {formatNumber(cand.members)} members
-              {base.members === null ? "" : ` (${formatDelta(cand.members - base.members)})`}
-            </p>
-          )}
+          <p>items included ({formatDelta(c.includedB - c.includedA)})</p>
+        </div>
+        <div className="card stat-card">
+          <p className="muted small">Members</p>
+          <h3>Change status</h3>
+          <p className="big-number" data-testid="members-changed">
+            {formatNumber(c.membersChanged)}
+          </p>
+          <p>members with at least one item that changes</p>
         </div>
       </div>
-      {ch === undefined ? null : (
-        <ul className="change-list">
-          <li>
-            <strong>{formatNumber(ch.items_newly_included)}</strong> items would become included
-          </li>
-          <li>
-            <strong>{formatNumber(ch.items_newly_excluded)}</strong> items would become excluded
-          </li>
-          {ch.members_newly_included === undefined ? null : (
-            <li>
-              <strong>{formatNumber(ch.members_newly_included)}</strong> members would have content
-              newly used
-            </li>
-          )}
-          {ch.members_newly_excluded === undefined ? null : (
-            <li>
-              <strong>{formatNumber(ch.members_newly_excluded)}</strong> members would no longer
-              have content used
-            </li>
-          )}
-        </ul>
-      )}
-      {reasons.length === 0 ? null : (
+      {lost.length === 0 && gained.length === 0 ? (
+        <Empty title="No item changes status between these two policies on this data." />
+      ) : (
         <>
           <BarChart
-            title="Excluded items by reason"
-            description={`Items each policy excludes, counted under the first reason that applies: ${baselineName} versus ${policyName}.`}
+            title="Items that change status, by reason"
+            description={`${formatNumber(total(c.lostByReason))} items used under ${result.baseline} would be excluded under ${result.policy} (counted under ${result.policy}'s reason); ${formatNumber(total(c.gainedByReason))} items excluded under ${result.baseline} would be used (counted under ${result.baseline}'s reason).`}
             categoryLabel="Reason"
-            valueLabel="Excluded items"
-            categories={reasons.map((r) => reasonLabel(r.reason ?? "unknown"))}
-            series={[
-              { name: baselineName, values: reasons.map((r) => r.baseline ?? 0) },
-              { name: policyName, values: reasons.map((r) => r.policy ?? r.candidate ?? 0) },
-            ]}
+            valueLabel="Items"
+            categories={[...new Set([...lost, ...gained].map(([r]) => r))].map(reasonLabel)}
+            series={(() => {
+              const keys = [...new Set([...lost, ...gained].map(([r]) => r))];
+              return [
+                { name: "Would be excluded", values: keys.map((k) => c.lostByReason[k] ?? 0) },
+                { name: "Would be included", values: keys.map((k) => c.gainedByReason[k] ?? 0) },
+              ];
+            })()}
             format={formatNumber}
           />
-          <Breakdown
-            rows={reasons}
-            field="reason"
-            caption="Excluded items by reason"
-            baselineName={baselineName}
-            policyName={policyName}
-          />
+          <div className="side-by-side">
+            {lost.length === 0 ? null : (
+              <ReasonTable
+                caption={`Would be excluded under ${result.policy} (${formatNumber(total(c.lostByReason))})`}
+                rows={lost}
+                testId="lost-by-reason"
+              />
+            )}
+            {gained.length === 0 ? null : (
+              <ReasonTable
+                caption={`Would be included, excluded today because of (${formatNumber(total(c.gainedByReason))})`}
+                rows={gained}
+                testId="gained-by-reason"
+              />
+            )}
+          </div>
         </>
       )}
-      {result.by_region === undefined || result.by_region.length === 0 ? null : (
-        <Breakdown
-          rows={result.by_region}
-          field="region"
-          caption="Included items by region"
-          baselineName={baselineName}
-          policyName={policyName}
-        />
+      {regions.length === 0 ? null : (
+        <div className="table-scroll">
+          <table data-testid="by-region">
+            <caption>Items that change status, by region</caption>
+            <thead>
+              <tr>
+                <th scope="col">Region</th>
+                <th scope="col" className="num">
+                  Would be excluded
+                </th>
+                <th scope="col" className="num">
+                  Would be included
+                </th>
+                <th scope="col" className="num">
+                  Net
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {regions.map(([region, [l, g]]) => (
+                <tr key={region}>
+                  <th scope="row">{regionName(region === "unknown" ? "UNKNOWN" : region)}</th>
+                  <td className="num">{formatNumber(l)}</td>
+                  <td className="num">{formatNumber(g)}</td>
+                  <td className="num">{formatDelta(g - l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
