@@ -123,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     issuer: options.issuer,
     audience: options.audience,
     demoKey: options.demoKey,
+    now: ctx.now,
   });
   installErrorHandler(app);
   app.decorateRequest("principal", null);

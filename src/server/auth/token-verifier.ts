@@ -26,6 +26,8 @@ export interface TokenOptions {
   readonly audience?: string | undefined;
   /** Set only in demo mode. */
   readonly demoKey?: DemoKey | undefined;
+  /** Now in epoch µs, for `exp`/`nbf` checks (the server's injected clock). */
+  readonly now?: (() => number) | undefined;
 }
 
 const ALGORITHMS = ["ES256", "ES384", "EdDSA", "RS256", "PS256"];
@@ -55,6 +57,11 @@ export class TokenVerifier {
     } else this.#jwks = null;
   }
 
+  #currentDate(): Date {
+    const now = this.#options.now;
+    return now === undefined ? new Date() : new Date(Math.floor(now() / 1000));
+  }
+
   /** True when some member token could be accepted at all. */
   get acceptsTokens(): boolean {
     return this.#jwks !== null || this.#options.demoKey !== undefined;
@@ -77,6 +84,7 @@ export class TokenVerifier {
         throw unauthenticated("demo tokens are refused: this server is not in demo mode");
       }
       const { payload } = await jwtVerify(token, key.publicKey, {
+        currentDate: this.#currentDate(),
         issuer: DEMO_ISSUER,
         audience: DEMO_AUDIENCE,
         algorithms: ["ES256"],
@@ -98,6 +106,7 @@ export class TokenVerifier {
       );
     }
     const { payload } = await jwtVerify(token, this.#jwks, {
+      currentDate: this.#currentDate(),
       algorithms: ALGORITHMS,
       ...(this.#options.issuer !== undefined ? { issuer: this.#options.issuer } : {}),
       ...(this.#options.audience !== undefined ? { audience: this.#options.audience } : {}),
