@@ -183,6 +183,8 @@ class ChunkedFile {
   }
 }
 
+const P3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
 }
@@ -197,6 +199,8 @@ class ExportWriter {
   private readonly memberEnd: Float64Array;
   private readonly memberCountry: Uint8Array;
   private readonly names: (string | null)[];
+  /** Member ids, formatted once: items name their author by index. */
+  private readonly memberIds: string[];
   private readonly namedMembers: number[] = [];
 
   constructor(private readonly opts: JsonlExportOptions) {
@@ -207,6 +211,7 @@ class ExportWriter {
     this.memberEnd = new Float64Array(opts.members);
     this.memberCountry = new Uint8Array(opts.members);
     this.names = new Array<string | null>(opts.members);
+    this.memberIds = new Array<string>(opts.members);
   }
 
   /** A time in [lo, hi), or null when the interval is empty. */
@@ -254,6 +259,7 @@ class ExportWriter {
       this.names[i] = name;
       if (name !== null) this.namedMembers.push(i);
       const id = `m${pad(i + 1, this.memberWidth)}`;
+      this.memberIds[i] = id;
       members.line(
         `{"id":"${id}","country":${COUNTRY_JSON[country]},"birth_date":${birth === null ? "null" : `"${this.ts.date(birth)}"`},"display_name":${name === null ? "null" : `"${name}"`},"created_at":"${this.ts.instant(created)}","deleted_at":${deleted === null ? "null" : `"${this.ts.instant(deleted)}"`}}\n`,
       );
@@ -336,10 +342,15 @@ class ExportWriter {
     const { rng, opts } = this;
     const width = Math.max(6, String(opts.items).length);
     const n = opts.members;
+    let idPrefix = "";
     for (let j = 0; j < opts.items; j++) {
-      const id = `i${pad(j + 1, width)}`;
+      // Ids are i000001, i000002, ...: the prefix changes once per thousand items.
+      const n1 = j + 1;
+      const low = n1 % 1000;
+      if (low === 0 || j === 0) idPrefix = `i${pad(Math.floor(n1 / 1000), width - 3)}`;
+      const id = idPrefix + P3[low];
       let author = Math.floor(n * rng.float() ** 1.8);
-      let authorId = `m${pad(author + 1, this.memberWidth)}`;
+      let authorId = this.memberIds[author]!;
       let kind: string = KIND_TABLE.draw(rng);
       const textKind = kind as TextKind;
       const visibility = VISIBILITY[textKind].draw(rng);
