@@ -150,11 +150,18 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
  * open. Fails with TG_E_INTERNAL naming the migration when one fails.
  */
 export async function migrateLineage(db: Kysely<unknown>, dialect: LineageDialect): Promise<void> {
+  // Kysely looks for its migration tables in every schema unless told which: with several
+  // TrainGate schemas in one PostgreSQL database it would find another's and skip creating ours.
+  const schema =
+    dialect === "postgres"
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+      : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(dialect) },
     migrationTableName: "lineage_migration",
     migrationLockTableName: "lineage_migration_lock",
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

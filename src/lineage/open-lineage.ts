@@ -73,3 +73,21 @@ export async function withLineage<T>(
     await open.close();
   }
 }
+
+const shared = new WeakMap<LedgerStore, Promise<LineageStore>>();
+
+/**
+ * The one lineage registry of an open ledger in this process (so its bitmap cache is shared
+ * by every route), created on first use.
+ */
+export function sharedLineage(
+  ledger: LedgerStore,
+  clock: () => number = systemClock,
+): Promise<LineageStore> {
+  let p = shared.get(ledger);
+  if (p === undefined) {
+    p = lineageOnLedger(ledger, clock);
+    shared.set(ledger, p);
+  }
+  return p;
+}

@@ -7,7 +7,9 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { ServerContext } from "../context.js";
 import { adminRoutes } from "./admin/admin-routes.js";
+import { adminLineageRoutes } from "./admin/lineage.js";
 import { demoRoutes } from "./demo/demo-routes.js";
+import { memberLineageRoutes } from "./member/lineage.js";
 import { memberRoutes } from "./member/member-routes.js";
 import { partnerRoutes } from "./partner/partner-routes.js";
 import { publicRoutes } from "./public/public-routes.js";
@@ -17,6 +19,8 @@ export const ROUTE_PLUGINS: readonly FastifyPluginAsync<ServerContext>[] = [
   publicRoutes,
   memberRoutes,
   adminRoutes,
+  memberLineageRoutes,
+  adminLineageRoutes,
   partnerRoutes,
   demoRoutes,
 ];
