@@ -1,10 +1,12 @@
 /** Every CLI command, one module each. Add a new command's register function here. */
 import type { RegisterCommand } from "../command.js";
+import { registerBuild } from "./build.js";
 import { registerCompile } from "./compile.js";
 import { registerDemo } from "./demo.js";
 import { registerApiKeys } from "./api-keys.js";
 import { registerAudit } from "./audit.js";
 import { registerExplain } from "./explain.js";
+import { registerKeys } from "./keys.js";
 import { registerLedger } from "./ledger.js";
 import { registerPolicy } from "./policy.js";
 import { registerModel } from "./model.js";
@@ -20,6 +22,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPolicy,
   registerRedact,
   registerCompile,
+  registerBuild,
+  registerKeys,
   registerServe,
   registerApiKeys,
   registerDemo,

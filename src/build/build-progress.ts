@@ -1,0 +1,71 @@
+/**
+ * Progress of a build on a terminal: one cli-progress bar per stage with rows/s and ETA,
+ * polling DuckDB's own query progress while a query runs. Silent with `--quiet` or when
+ * stderr is not a TTY; the summary table is the CLI's to print.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import cliProgress from "cli-progress";
+
+/** Reports stage progress; a disabled one does nothing. */
+export class BuildProgress {
+  private readonly enabled: boolean;
+
+  /** `enabled` false: no output at all. */
+  constructor(enabled: boolean) {
+    this.enabled = enabled;
+  }
+
+  /** Progress for a terminal: enabled when stderr is a TTY and not quiet. */
+  static forTerminal(quiet: boolean): BuildProgress {
+    return new BuildProgress(!quiet && process.stderr.isTTY === true);
+  }
+
+  /**
+   * Runs one stage. `total` is its row count when known; `run` may call `tick(rows)` as rows
+   * pass, and with `conn` the bar also follows DuckDB's progress for the running query.
+   */
+  async stage<T>(
+    name: string,
+    total: number,
+    run: (tick: (rows: number) => void) => Promise<T>,
+    conn?: DuckDBConnection,
+  ): Promise<T> {
+    if (!this.enabled) return run(() => undefined);
+    const started = Date.now();
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    const size = Math.max(total, 1);
+    bar.start(size, 0, { rate: "0" });
+    let done = 0;
+    const show = (value: number): void => {
+      const secs = Math.max((Date.now() - started) / 1000, 0.001);
+      bar.update(Math.min(value, size), { rate: Math.round(value / secs).toLocaleString("en-US") });
+    };
+    const timer =
+      conn === undefined
+        ? null
+        : setInterval(() => {
+            const p = conn.progress;
+            if (p.percentage >= 0) show(Math.round((p.percentage / 100) * size));
+          }, 200);
+    try {
+      const result = await run((rows) => {
+        done += rows;
+        show(done);
+      });
+      show(size);
+      return result;
+    } finally {
+      if (timer !== null) clearInterval(timer);
+      bar.stop();
+    }
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * Loads the export into DuckDB (plain tables and views of the build's private in-memory
+ * database, not TEMP ones, so a second connection can append redacted text beside them) and checks it, failing closed as contract §3 asks: a member or
+ * consent row that cannot be parsed fails the build with file and line, a duplicate member or
+ * item id fails it naming the id and file, a bad item row is malformed (or fails with
+ * `--strict`). DuckDB finds whether anything is wrong (fast, in bulk); when something is,
+ * the JavaScript readers of src/export re-read that file to name the exact line, so the
+ * message is the one `explain` and the tests know.
+ */
+
+import { stat } from "node:fs/promises";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { timestampTZValue } from "@duckdb/node-api";
+import { badInput, TrainGateError } from "../errors.js";
+import { loadConsent, loadItems, loadMembers } from "../export/load-export.js";
+import { type ExportFormat, formatOf, positionName } from "../export/read-rows.js";
+import type { ConsentEvent } from "../policy/domain.js";
+import {
+  normalisedColumns,
+  SCAN_MACROS,
+  scanFunction,
+  TABLE_COLUMNS,
+  type TableName,
+} from "./input-scan.js";
+
+/** One input file as loaded. */
+export interface LoadedInput {
+  readonly table: TableName;
+  readonly path: string;
+  readonly format: ExportFormat;
+}
+
+/** Installs the scan macros on a connection. */
+export async function installScanMacros(conn: DuckDBConnection): Promise<void> {
+  for (const m of SCAN_MACROS) await conn.run(m);
+}
+
+async function ensureFile(path: string): Promise<void> {
+  try {
+    if ((await stat(path)).isFile()) return;
+  } catch {
+    // reported below
+  }
+  throw new TrainGateError("TG_E_NOT_FOUND", `${path}: no such file`, { file: path });
+}
+
+async function describe(
+  conn: DuckDBConnection,
+  table: TableName,
+  path: string,
+  lenient: boolean,
+): Promise<Map<string, string>> {
+  if (formatOf(path).format === "jsonl")
+    return new Map(Object.keys(TABLE_COLUMNS[table]).map((c) => [c, "JSON"]));
+  const r = await conn.runAndReadAll(
+    `DESCRIBE SELECT * FROM ${scanFunction(path, table, lenient)}`,
+  );
+  const types = new Map<string, string>();
+  for (const row of r.getRowObjectsJS())
+    types.set(String(row["column_name"]), String(row["column_type"]));
+  return types;
+}
+
+/** The JS reader of a strict table, which throws the error naming the line. */
+async function explainStrict(table: TableName, path: string): Promise<void> {
+  if (table === "members") await loadMembers(path);
+  else if (table === "consent_events") await loadConsent(path);
+  else await loadItems(path, true);
+}
+
+/**
+ * Runs a DuckDB statement over a strict file; if DuckDB cannot read the file at all, the JS
+ * reader names the bad line, or failing that DuckDB's message is passed on as bad input.
+ */
+async function strictRun(
+  conn: DuckDBConnection,
+  table: TableName,
+  path: string,
+  sql: string,
+): Promise<void> {
+  try {
+    await conn.run(sql);
+  } catch (e) {
+    await explainStrict(table, path);
+    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+async function scalar(
+  conn: DuckDBConnection,
+  sql: string,
+): Promise<bigint | number | string | null> {
+  const r = await conn.runAndReadAll(sql);
+  const v = r.getRows()[0]?.[0];
+  return v === undefined ? null : (v as bigint | number | string | null);
+}
+
+function badFlags(table: TableName): string[] {
+  return Object.entries(TABLE_COLUMNS[table])
+    .filter(([, kind]) => kind === "instant" || kind === "date")
+    .map(([name]) => `"${name}__bad"`);
+}
+
+async function failOnDuplicate(
+  conn: DuckDBConnection,
+  relation: string,
+  idColumn: string,
+  what: "member" | "item",
+  path: string,
+): Promise<void> {
+  const dup = await scalar(
+    conn,
+    `SELECT ${idColumn} FROM ${relation} WHERE ${idColumn} IS NOT NULL GROUP BY ${idColumn} HAVING COUNT(*) > 1 ORDER BY ${idColumn} LIMIT 1`,
+  );
+  if (dup !== null) {
+    throw new TrainGateError(
+      "TG_E_DUPLICATE_ID",
+      `${path}: duplicate ${what} id ${JSON.stringify(String(dup))}; ${what} ids must be unique`,
+      { file: path, id: String(dup) },
+    );
+  }
+}
+
+/** Loads and checks the members file into table `members`; returns its row count. */
+export async function loadMembersTable(conn: DuckDBConnection, path: string): Promise<number> {
+  await ensureFile(path);
+  const types = await describe(conn, "members", path, false).catch(async (e: Error) => {
+    await explainStrict("members", path);
+    throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
+  });
+  const cols = normalisedColumns("members", path, types);
+  await strictRun(
+    conn,
+    "members",
+    path,
+    `CREATE OR REPLACE TABLE members AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "members", false)}`,
+  );
+  const bad = await scalar(
+    conn,
+    `SELECT COUNT(*) FROM members WHERE id IS NULL OR ${badFlags("members").join(" OR ")}`,
+  );
+  if (Number(bad) > 0) await rejectBadRows("members", path);
+  await failOnDuplicate(conn, "members", "id", "member", path);
+  return Number(await scalar(conn, "SELECT COUNT(*) FROM members"));
+}
+
+/** Consent rows the JS parser would reject (parse-rows.ts consentSchema). */
+const BAD_CONSENT = `member_id IS NULL OR purpose IS NULL
+  OR NOT regexp_full_match(purpose, '[a-z][a-z0-9_]{0,63}')
+  OR choice IS NULL OR choice NOT IN ('allow', 'deny')
+  OR "at" IS NULL OR source IS NULL OR source NOT IN ('settings', 'api', 'gpc', 'import', 'admin')`;
+
+/** Creates the empty `consent_events` table. */
+async function createConsentTable(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    `CREATE OR REPLACE TABLE consent_events (member_id VARCHAR, purpose VARCHAR, choice VARCHAR, "at" TIMESTAMPTZ, source VARCHAR)`,
+  );
+}
+
+/** Loads and checks a consent file into table `consent_events`; returns its row count. */
+export async function loadConsentTable(conn: DuckDBConnection, path: string): Promise<number> {
+  await ensureFile(path);
+  const types = await describe(conn, "consent_events", path, false).catch(async (e: Error) => {
+    await explainStrict("consent_events", path);
+    throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
+  });
+  const cols = normalisedColumns("consent_events", path, types);
+  await strictRun(
+    conn,
+    "consent_events",
+    path,
+    `CREATE OR REPLACE TABLE consent_raw AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "consent_events", false)}`,
+  );
+  const bad = await scalar(
+    conn,
+    `SELECT COUNT(*) FROM consent_raw WHERE ${BAD_CONSENT} OR "at__bad"`,
+  );
+  if (Number(bad) > 0) await rejectBadRows("consent_events", path);
+  await createConsentTable(conn);
+  // A gpc event is a deny whatever it says (contract §1), as parseConsentRow reads it.
+  await conn.run(
+    `INSERT INTO consent_events SELECT member_id, purpose, CASE WHEN source = 'gpc' THEN 'deny' ELSE choice END, "at", source FROM consent_raw`,
+  );
+  await conn.run("DROP TABLE consent_raw");
+  return Number(await scalar(conn, "SELECT COUNT(*) FROM consent_events"));
+}
+
+/** Appends consent events (from the ledger) into table `consent_events`. */
+export async function appendConsentEvents(
+  conn: DuckDBConnection,
+  events: readonly ConsentEvent[],
+): Promise<number> {
+  await createConsentTable(conn);
+  const a = await conn.createAppender("consent_events");
+  for (const e of events) {
+    a.appendVarchar(e.memberId);
+    a.appendVarchar(e.purpose);
+    a.appendVarchar(e.source === "gpc" ? "deny" : e.choice);
+    a.appendTimestampTZ(timestampTZValue(BigInt(e.at)));
+    a.appendVarchar(e.source);
+    a.endRow();
+  }
+  a.closeSync();
+  return events.length;
+}
+
+/** The JS reader names the first bad row; if it finds none, the disagreement is a bug. */
+async function rejectBadRows(table: TableName, path: string): Promise<never> {
+  await explainStrict(table, path);
+  throw new TrainGateError(
+    "TG_E_INTERNAL",
+    `${path}: DuckDB found a bad ${table} row (by ${positionName(path)}) that the JavaScript reader accepts; please report this`,
+    { file: path },
+  );
+}
+
+/**
+ * Makes view `items` over the items file: the contract's columns, with `created_at` NULL for
+ * a row whose timestamps cannot be parsed, so the decision calls it malformed. Checks ids are
+ * unique, and with `strict` that no row is malformed. Returns the row count.
+ */
+export async function loadItemsView(
+  conn: DuckDBConnection,
+  path: string,
+  strict: boolean,
+): Promise<number> {
+  await ensureFile(path);
+  let types: Map<string, string>;
+  try {
+    types = await describe(conn, "items", path, true);
+  } catch (e) {
+    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const cols = normalisedColumns("items", path, types);
+  await conn.run(
+    `CREATE OR REPLACE VIEW items_src AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "items", true)}`,
+  );
+  await conn.run(`CREATE OR REPLACE VIEW items AS SELECT id, author_id, kind, visibility,
+    CASE WHEN created_at__bad OR deleted_at__bad THEN NULL ELSE created_at END AS created_at,
+    deleted_at, text, lang FROM items_src`);
+  let counts: { rows: number; malformed: number };
+  try {
+    const r = await conn.runAndReadAll(
+      "SELECT COUNT(*), COUNT(*) FILTER (WHERE id IS NULL OR author_id IS NULL OR kind IS NULL OR created_at IS NULL) FROM items",
+    );
+    const row = r.getRows()[0] ?? [0, 0];
+    counts = { rows: Number(row[0]), malformed: Number(row[1]) };
+  } catch (e) {
+    if (strict) await explainStrict("items", path);
+    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (strict && counts.malformed > 0) await rejectBadRows("items", path);
+  await failOnDuplicate(conn, "items", "id", "item", path);
+  return counts.rows;
+}
+
+/** The display names of members, for the redactor's member-name detector. */
+export async function memberNames(conn: DuckDBConnection): Promise<string[]> {
+  const r = await conn.runAndReadAll(
+    "SELECT DISTINCT display_name FROM members WHERE display_name IS NOT NULL ORDER BY 1",
+  );
+  return r.getRows().map((row) => String(row[0]));
+}

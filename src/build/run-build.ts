@@ -1,0 +1,403 @@
+/**
+ * `traingate build` (contract §5), planned inside DuckDB: the export is scanned and checked
+ * in DuckDB, the policy is compiled to the same SQL `traingate compile --dialect duckdb`
+ * prints (plus pass-through columns), and the dataset is written by DuckDB in id order. Rows
+ * never pass through JavaScript one by one; only text redaction does, in batches on worker
+ * threads, and the sorted ids stream back once for the Merkle root.
+ *
+ * Memory stays bounded: DuckDB gets a memory_limit and a spill folder inside the staging
+ * folder, so sorts and joins larger than RAM go to disk.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { TrainGateError } from "../errors.js";
+import { sha256File } from "../export/load-export.js";
+import { formatOf } from "../export/read-rows.js";
+import { MerkleBuilder } from "../lineage/merkle.js";
+import { policyHash } from "../policy/canonical-policy.js";
+import { compileSql } from "../policy/compile/compile-sql.js";
+import type { ConsentEvent, Kind, Visibility } from "../policy/domain.js";
+import { effectiveVisibility } from "../policy/domain.js";
+import { dataCategoryOf, dataUseOf } from "../policy/fides.js";
+import type { Policy } from "../policy/model.js";
+import { REDACTION_TYPES } from "../policy/model.js";
+import { formatInstant } from "../policy/time.js";
+import { abandonStaging, commitStaging, openStaging } from "./atomic-dir.js";
+import { BuildProgress } from "./build-progress.js";
+import { sqlString } from "./input-scan.js";
+import {
+  appendConsentEvents,
+  installScanMacros,
+  loadConsentTable,
+  loadItemsView,
+  loadMembersTable,
+  memberNames,
+} from "./load-inputs.js";
+import {
+  assertCountsBalance,
+  excludedCounts,
+  type Manifest,
+  type ManifestInput,
+  type ManifestLedgerInput,
+  manifestText,
+  toolVersion,
+} from "./manifest.js";
+import { hmacPads, type PseudonymKey } from "./pseudonym-key.js";
+import { startRedaction } from "./redact-step.js";
+
+/** Everything a build needs. Paths are as the user gave them. */
+export interface BuildOptions {
+  readonly policy: Policy;
+  readonly purpose: string;
+  /** The instant T, epoch µs. */
+  readonly asOf: number;
+  readonly members: string;
+  readonly items: string;
+  /** The consent file; without it `ledgerConsent` supplies the events. */
+  readonly consent?: string | undefined;
+  readonly ledgerConsent?: () => Promise<readonly ConsentEvent[]>;
+  readonly out: string;
+  readonly format: "jsonl" | "parquet";
+  readonly strict: boolean;
+  readonly force: boolean;
+  readonly key: PseudonymKey;
+  /** False only with an explicit `--no-redact`; recorded in the manifest. */
+  readonly redact: boolean;
+  readonly progress?: BuildProgress;
+  /** DuckDB memory_limit (default 1GB) and threads (default: all cores). */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+  /** Redaction worker threads (default: one per core). */
+  readonly redactThreads?: number;
+  /** Return the included item ids and author ids (for lineage); costs memory. */
+  readonly collectIds?: boolean;
+  /** The clock for `created_at` of the manifest (not for any decision). */
+  readonly now?: () => Date;
+}
+
+/** What a build produced. */
+export interface BuildResult {
+  readonly outDir: string;
+  readonly manifest: Manifest;
+  /** With `collectIds`: included item ids in dataset order. */
+  readonly includedIds?: readonly string[];
+  /** With `collectIds`: member ids of the included items' authors, sorted, distinct. */
+  readonly authorIds?: readonly string[];
+}
+
+const CARRY = ["author_id", "kind", "visibility", "created_at", "lang", "text"] as const;
+
+async function rows(conn: DuckDBConnection, sql: string): Promise<unknown[][]> {
+  return (await conn.runAndReadAll(sql)).getRows() as unknown[][];
+}
+
+/** Streams the first column of a query, chunk by chunk. */
+async function streamColumn(
+  conn: DuckDBConnection,
+  sql: string,
+  onChunk: (values: unknown[]) => void | Promise<void>,
+): Promise<void> {
+  const result = await conn.stream(sql);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    await onChunk(chunk.getColumnVector(0).toArray() as unknown[]);
+  }
+}
+
+/** RFC 3339 UTC, as formatInstant writes it: milliseconds, microseconds when there are any. */
+function instantText(col: string): string {
+  const utc = `${col} AT TIME ZONE 'UTC'`;
+  return `CASE WHEN epoch_us(${col}) % 1000 = 0 THEN strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%fZ') END`;
+}
+
+/** Runs a build; on any failure nothing is left at `out` (see atomic-dir.ts). */
+export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
+  const progress = opts.progress ?? new BuildProgress(false);
+  const staging = await openStaging(opts.out, opts.force);
+  const spill = join(staging.dir, "spill");
+  await mkdir(spill);
+  const db = await DuckDBInstance.create(":memory:", {
+    memory_limit: opts.memoryLimit ?? "1GB",
+    temp_directory: spill,
+    threads: String(opts.threads ?? availableParallelism()),
+  });
+  const conn = await db.connect();
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    await installScanMacros(conn);
+    const result = await buildInside(conn, db, opts, progress, staging.dir);
+    await rm(spill, { recursive: true, force: true });
+    await commitStaging(staging, opts.force);
+    return { ...result, outDir: staging.out };
+  } catch (e) {
+    await abandonStaging(staging);
+    throw e;
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+async function buildInside(
+  conn: DuckDBConnection,
+  db: DuckDBInstance,
+  opts: BuildOptions,
+  progress: BuildProgress,
+  dir: string,
+): Promise<Omit<BuildResult, "outDir">> {
+  // Input hashes are computed while DuckDB works (the hashing is JS, DuckDB's threads are not).
+  const hashing = Promise.all(
+    [opts.members, opts.items, ...(opts.consent === undefined ? [] : [opts.consent])].map((p) =>
+      sha256File(p).catch(() => ""),
+    ),
+  );
+  const memberRows = await progress.stage(
+    "members",
+    1,
+    () => loadMembersTable(conn, opts.members),
+    conn,
+  );
+  let consentRows: number;
+  if (opts.consent !== undefined) {
+    const path = opts.consent;
+    consentRows = await progress.stage("consent", 1, () => loadConsentTable(conn, path), conn);
+  } else {
+    if (opts.ledgerConsent === undefined)
+      throw new TrainGateError("TG_E_NO_LEDGER", "no --consent file and no consent ledger");
+    const events = await opts.ledgerConsent();
+    consentRows = await appendConsentEvents(conn, events);
+  }
+  const itemRows = await progress.stage(
+    "items",
+    1,
+    () => loadItemsView(conn, opts.items, opts.strict),
+    conn,
+  );
+
+  const decision = compileSql("duckdb", opts.policy, opts.purpose, opts.asOf, { carry: CARRY });
+  await progress.stage(
+    "decide",
+    itemRows,
+    () =>
+      conn.run(`CREATE OR REPLACE TABLE decided AS
+        SELECT id, included, reason, author_id, kind, visibility, created_at, lang,
+          CASE WHEN included THEN text END AS text
+        FROM (${decision})`),
+    conn,
+  );
+
+  const byReason = new Map<string, number>();
+  let input = 0;
+  for (const [reason, n] of await rows(
+    conn,
+    "SELECT reason, COUNT(*) FROM decided GROUP BY reason",
+  )) {
+    input += Number(n);
+    if (reason !== null) byReason.set(String(reason), Number(n));
+  }
+  const included = input - [...byReason.values()].reduce((a, b) => a + b, 0);
+  if (input !== itemRows) {
+    throw new TrainGateError(
+      "TG_E_INTERNAL",
+      `the decision returned ${input} rows for ${itemRows} items`,
+    );
+  }
+  const categories: Record<string, number> = {};
+  for (const [kind, vis, n] of await rows(
+    conn,
+    "SELECT kind, visibility, COUNT(*) FROM decided WHERE included GROUP BY ALL ORDER BY ALL",
+  )) {
+    const v = effectiveVisibility(String(kind), vis === null ? null : String(vis)) as Visibility;
+    const cat = dataCategoryOf(String(kind) as Kind, v);
+    categories[cat] = (categories[cat] ?? 0) + Number(n);
+  }
+
+  let textExpr = "d.text";
+  let redactedJoin = "";
+  if (opts.redact && included > 0) {
+    await redactInto(db, conn, opts, progress, included);
+    textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
+    redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
+  }
+  const { inner, outer } = hmacPads(opts.key);
+  const file = opts.format === "jsonl" ? "dataset.jsonl" : "dataset.parquet";
+  await progress.stage(
+    "write",
+    included,
+    () =>
+      conn.run(`COPY (
+        SELECT d.id,
+          sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(d.author_id)))) AS author,
+          d.kind, ${instantText("d.created_at")} AS created_at, d.lang, ${textExpr} AS text
+        FROM decided AS d ${redactedJoin}
+        WHERE d.included
+        ORDER BY d.id
+      ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),
+    conn,
+  );
+
+  const merkle = new MerkleBuilder();
+  const ids: string[] | undefined = opts.collectIds ? [] : undefined;
+  await progress.stage("merkle", included, (tick) =>
+    streamColumn(conn, "SELECT id FROM decided WHERE included ORDER BY id", (values) => {
+      for (const v of values) {
+        const id = String(v);
+        merkle.add(id);
+        ids?.push(id);
+      }
+      tick(values.length);
+    }),
+  );
+  let authorIds: string[] | undefined;
+  if (opts.collectIds) {
+    authorIds = [];
+    const into = authorIds;
+    await streamColumn(
+      conn,
+      "SELECT DISTINCT author_id FROM decided WHERE included ORDER BY 1",
+      (values) => {
+        for (const v of values) into.push(String(v));
+      },
+    );
+  }
+
+  const [membersSha, itemsSha, consentSha] = await hashing;
+  const inputs: (ManifestInput | ManifestLedgerInput)[] = [
+    {
+      table: "members",
+      path: opts.members,
+      format: formatOf(opts.members).format,
+      sha256: membersSha ?? "",
+      rows: memberRows,
+    },
+    {
+      table: "items",
+      path: opts.items,
+      format: formatOf(opts.items).format,
+      sha256: itemsSha ?? "",
+      rows: itemRows,
+    },
+    opts.consent === undefined
+      ? { table: "consent_events", source: "ledger", rows: consentRows }
+      : {
+          table: "consent_events",
+          path: opts.consent,
+          format: formatOf(opts.consent).format,
+          sha256: consentSha ?? "",
+          rows: consentRows,
+        },
+  ];
+  const counts = { input, included, excluded: excludedCounts(byReason) };
+  assertCountsBalance(counts);
+  const manifest: Manifest = {
+    run_id: randomUUID(),
+    purpose: opts.purpose,
+    as_of: formatInstant(opts.asOf),
+    policy: {
+      name: opts.policy.name,
+      sha256: policyHash(opts.policy),
+      fides_data_use: dataUseOf(opts.purpose),
+    },
+    inputs,
+    counts,
+    data_categories: categories,
+    output: {
+      path: file,
+      format: opts.format,
+      sha256: await sha256File(join(dir, file)),
+      rows: included,
+    },
+    merkle_root: merkle.root(),
+    pseudonym_key: {
+      algorithm: "HMAC-SHA-256",
+      fingerprint: opts.key.fingerprint,
+      source: opts.key.source,
+    },
+    redaction: {
+      enabled: opts.redact,
+      types: opts.redact ? REDACTION_TYPES.filter((t) => opts.policy.redact[t] !== false) : [],
+    },
+    tool: { name: "traingate", version: toolVersion() },
+    created_at: (opts.now ?? (() => new Date()))().toISOString(),
+  };
+  await writeFile(join(dir, "manifest.json"), manifestText(manifest));
+  return {
+    manifest,
+    ...(ids === undefined ? {} : { includedIds: ids }),
+    ...(authorIds === undefined ? {} : { authorIds }),
+  };
+}
+
+/**
+ * Redacts the included texts: DuckDB streams (rowid, text) a chunk at a time, the worker pool
+ * redacts batches while the next ones are read, and a second connection appends the results
+ * to table `redacted` for the final COPY to join. Bounded: at most two batches in flight.
+ */
+async function redactInto(
+  db: DuckDBInstance,
+  conn: DuckDBConnection,
+  opts: BuildOptions,
+  progress: BuildProgress,
+  included: number,
+): Promise<void> {
+  await conn.run("CREATE OR REPLACE TABLE redacted (rid BIGINT, text VARCHAR)");
+  const names = await memberNames(conn);
+  const pool = await startRedaction({
+    memberNames: names,
+    enabled: opts.policy.redact,
+    ...(opts.redactThreads === undefined ? {} : { threads: opts.redactThreads }),
+  });
+  const writer = await db.connect();
+  const appender = await writer.createAppender("redacted");
+  const BATCH = 16_384;
+  let rids: bigint[] = [];
+  let texts: string[] = [];
+  const inFlight: Promise<void>[] = [];
+  const flush = (tick: (n: number) => void): Promise<void> => {
+    const myRids = rids;
+    const myTexts = texts;
+    rids = [];
+    texts = [];
+    return pool.redactMany(myTexts).then((out) => {
+      for (let i = 0; i < out.length; i++) {
+        appender.appendBigInt(myRids[i]!);
+        const t = out[i];
+        if (t === null || t === undefined) appender.appendNull();
+        else appender.appendVarchar(t);
+        appender.endRow();
+      }
+      tick(out.length);
+    });
+  };
+  try {
+    await progress.stage("redact", included, async (tick) => {
+      const result = await conn.stream(
+        "SELECT rowid, text FROM decided WHERE included AND text IS NOT NULL",
+      );
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        const ridCol = chunk.getColumnVector(0).toArray() as bigint[];
+        const textCol = chunk.getColumnVector(1).toArray() as string[];
+        for (let i = 0; i < ridCol.length; i++) {
+          rids.push(ridCol[i]!);
+          texts.push(textCol[i]!);
+        }
+        if (texts.length >= BATCH) {
+          inFlight.push(flush(tick));
+          if (inFlight.length >= 2) await inFlight.shift();
+        }
+      }
+      if (texts.length > 0) inFlight.push(flush(tick));
+      await Promise.all(inFlight);
+    });
+    appender.closeSync();
+  } finally {
+    writer.closeSync();
+    await pool.close();
+  }
+}
