@@ -150,7 +150,7 @@ export const evaluatorBenchmark: Benchmark = {
     const cc = consentColumns(events, "genai_training", pop.memberIndex);
 
     const times: number[] = [];
-    let codes = new Uint8Array(0);
+    let codes: Uint8Array = new Uint8Array(0);
     for (let rep = 0; rep < 7; rep++) {
       const t0 = performance.now();
       codes = evaluateBatch(policy, "genai_training", T, pop.items, pop.members, cc);
