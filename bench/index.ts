@@ -1,5 +1,6 @@
 /** Every benchmark of `npm run bench`, in the order they run. Add new ones here. */
+import { apiBenchmark } from "./api.bench.js";
 import type { Benchmark } from "./bench.js";
 import { evaluatorBenchmark } from "./evaluator.bench.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [evaluatorBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [evaluatorBenchmark, apiBenchmark];
