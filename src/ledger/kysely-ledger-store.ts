@@ -174,6 +174,21 @@ function wins(a: { at: number; choice: string }, b: { at: number; choice: string
   return a.at > b.at || (a.at === b.at && a.choice === "deny");
 }
 
+/** The event that decides the state of each (member, purpose) among `rows` (contract §3). */
+export function latestPerKey(rows: readonly EventRow[]): EventRow[] {
+  const best = new Map<string, EventRow>();
+  for (const r of rows) {
+    const key = `${r.member_id}\u0000${r.purpose}`;
+    const b = best.get(key);
+    if (b === undefined || wins(r, b)) best.set(key, r);
+  }
+  return [...best.values()];
+}
+
+/** The projection's upsert condition, shared by every backend's statement. */
+export const STATE_WINS_SQL =
+  "ledger_state.erased = 0 and (excluded.at > ledger_state.at or (excluded.at = ledger_state.at and excluded.choice = 'deny'))";
+
 /** The shared implementation; see the module comment. */
 export abstract class KyselyLedgerStore implements LedgerStore {
   abstract readonly backend: "sqlite" | "postgres";
@@ -280,45 +295,12 @@ export abstract class KyselyLedgerStore implements LedgerStore {
 
   // ---- events --------------------------------------------------------------------------
 
-  /** Updates the projection with freshly inserted events (same transaction). */
-  protected async project(trx: LedgerTrx, rows: readonly EventRow[]): Promise<void> {
-    const best = new Map<string, EventRow>();
-    for (const r of rows) {
-      const key = JSON.stringify([r.member_id, r.purpose]);
-      const b = best.get(key);
-      if (b === undefined || wins(r, b)) best.set(key, r);
-    }
-    for (const part of chunks([...best.values()])) {
-      await trx
-        .insertInto("ledger_state")
-        .values(
-          part.map((r) => ({
-            member_id: r.member_id,
-            purpose: r.purpose,
-            choice: r.choice,
-            at: r.at,
-            source: r.source,
-            position: r.position,
-            erased: 0,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(["member_id", "purpose"])
-            .doUpdateSet({
-              choice: (eb) => eb.ref("excluded.choice"),
-              at: (eb) => eb.ref("excluded.at"),
-              source: (eb) => eb.ref("excluded.source"),
-              position: (eb) => eb.ref("excluded.position"),
-            })
-            // Latest `at` wins; on a tie deny wins (contract §3); an erased state never changes.
-            .where(
-              sql<boolean>`ledger_state.erased = 0 and (excluded.at > ledger_state.at or (excluded.at = ledger_state.at and excluded.choice = 'deny'))`,
-            ),
-        )
-        .execute();
-    }
-  }
+  /**
+   * Updates the projection with freshly inserted events, in position order, in the same
+   * transaction: latest `at` wins, on a tie deny wins (contract §3), an erased state never
+   * changes (`STATE_WINS_SQL`).
+   */
+  protected abstract project(trx: LedgerTrx, rows: readonly EventRow[]): Promise<void>;
 
   /** Appends hash-chained audit entries inside a write transaction. */
   protected async audit(trx: LedgerTrx, entries: readonly NewAuditEntry[]): Promise<AuditEntry[]> {

@@ -18,6 +18,8 @@ import {
   type EventRow,
   KyselyLedgerStore,
   type LedgerTrx,
+  latestPerKey,
+  STATE_WINS_SQL,
 } from "../kysely-ledger-store.js";
 import type { LedgerTables } from "../ledger-tables.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
@@ -113,5 +115,27 @@ export class PostgresLedgerStore extends KyselyLedgerStore {
       out.push(...inserted);
     }
     return out;
+  }
+
+  /**
+   * One `unnest` upsert per chunk. PostgreSQL refuses to update one row twice in a statement,
+   * so the batch is first reduced to its winning event per (member, purpose).
+   */
+  protected async project(trx: LedgerTrx, rows: readonly EventRow[]): Promise<void> {
+    const winners = latestPerKey(rows);
+    for (let i = 0; i < winners.length; i += INSERT_CHUNK) {
+      const part = winners.slice(i, i + INSERT_CHUNK);
+      await sql`
+        insert into ledger_state (member_id, purpose, choice, at, source, position, erased)
+        select member_id, purpose, choice, at, source, position, 0
+        from unnest(
+          ${part.map((e) => e.member_id)}::text[], ${part.map((e) => e.purpose)}::text[],
+          ${part.map((e) => e.choice)}::text[], ${part.map((e) => e.at)}::bigint[],
+          ${part.map((e) => e.source)}::text[], ${part.map((e) => e.position)}::bigint[]
+        ) as u(member_id, purpose, choice, at, source, position)
+        on conflict (member_id, purpose) do update set choice = excluded.choice,
+          at = excluded.at, source = excluded.source, position = excluded.position
+        where ${sql.raw(STATE_WINS_SQL)}`.execute(trx);
+    }
   }
 }

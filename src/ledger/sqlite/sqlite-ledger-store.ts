@@ -21,6 +21,7 @@ import {
   type EventRow,
   KyselyLedgerStore,
   type LedgerTrx,
+  STATE_WINS_SQL,
 } from "../kysely-ledger-store.js";
 import type { LedgerTables } from "../ledger-tables.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
@@ -43,15 +44,53 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Rows per insert statement: 9 columns stay under SQLite's 32,766 bound parameters. */
-const INSERT_CHUNK = 2000;
+/** Rows per import batch. */
+const INSERT_CHUNK = 5000;
+
+const EVENT_COLUMNS = "id, member_id, purpose, choice, at, source, recorded_at, tombstone";
 
 /** The SQLite ledger. Open with `SqliteLedgerStore.open` (or `openLedger`). */
 export class SqliteLedgerStore extends KyselyLedgerStore {
   readonly backend = "sqlite" as const;
 
-  private constructor(db: Kysely<LedgerTables>, clock: () => number) {
+  // better-sqlite3 is synchronous and Kysely's SQLite driver runs every query, transactions
+  // included, on this one connection: prepared statements on it run inside the current
+  // Kysely transaction. They are the hot path (imports); building a Kysely query per row
+  // would cost more than SQLite's own work.
+  #statements:
+    | {
+        insertStrict: Database.Statement;
+        insertIgnore: Database.Statement;
+        upsertState: Database.Statement;
+      }
+    | undefined;
+
+  private constructor(
+    db: Kysely<LedgerTables>,
+    clock: () => number,
+    private readonly database: Database.Database,
+  ) {
     super(db, clock);
+  }
+
+  /** Prepared lazily: the tables exist only after `migrate`. */
+  private get statements() {
+    this.#statements ??= {
+      insertStrict: this.database.prepare(
+        `insert into ledger_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertIgnore: this.database.prepare(
+        `insert into ledger_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+      ),
+      upsertState: this.database.prepare(
+        `insert into ledger_state (member_id, purpose, choice, at, source, position, erased)
+         values (?, ?, ?, ?, ?, ?, 0)
+         on conflict (member_id, purpose) do update set choice = excluded.choice, at = excluded.at,
+           source = excluded.source, position = excluded.position
+         where ${STATE_WINS_SQL}`,
+      ),
+    };
+    return this.#statements;
   }
 
   /** Opens (creating) the file, or `:memory:`; sets the pragmas of the module comment. */
@@ -70,8 +109,11 @@ export class SqliteLedgerStore extends KyselyLedgerStore {
     database.pragma("synchronous = FULL");
     database.pragma("busy_timeout = 10000");
     database.pragma("foreign_keys = ON");
+    // 64 MiB of page cache: imports insert content-hash ids in random order into the unique
+    // index, which thrashes SQLite's default 2 MiB cache.
+    database.pragma("cache_size = -65536");
     const db = new Kysely<LedgerTables>({ dialect: new ImmediateSqliteDialect(database) });
-    return new SqliteLedgerStore(db, clock);
+    return new SqliteLedgerStore(db, clock, database);
   }
 
   async migrate(): Promise<readonly string[]> {
@@ -89,25 +131,35 @@ export class SqliteLedgerStore extends KyselyLedgerStore {
     return INSERT_CHUNK;
   }
 
+  /** One prepared INSERT per row (see the class comment). */
   protected async insertEventRows(
-    trx: LedgerTrx,
+    _trx: LedgerTrx,
     rows: readonly EventInsert[],
     ignoreDuplicates: boolean,
   ): Promise<EventRow[]> {
+    const stmt = ignoreDuplicates ? this.statements.insertIgnore : this.statements.insertStrict;
     const out: EventRow[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const part = rows.slice(i, i + INSERT_CHUNK);
-      const q = trx.insertInto("ledger_events").values(part);
-      const inserted = await (ignoreDuplicates
-        ? q.onConflict((oc) => oc.column("id").doNothing())
-        : q
-      )
-        .returningAll()
-        .execute();
-      // RETURNING order is not guaranteed by SQLite; positions are, so sort by them.
-      inserted.sort((a, b) => a.position - b.position);
-      out.push(...inserted);
+    for (const r of rows) {
+      const info = stmt.run(
+        r.id,
+        r.member_id,
+        r.purpose,
+        r.choice,
+        r.at,
+        r.source,
+        r.recorded_at,
+        r.tombstone,
+      );
+      // A skipped duplicate changes nothing; an insert's rowid is its position.
+      if (info.changes > 0) out.push({ ...r, position: Number(info.lastInsertRowid) });
     }
     return out;
+  }
+
+  /** Row by row in position order: SQLite applies each upsert's condition to the last state. */
+  protected async project(_trx: LedgerTrx, rows: readonly EventRow[]): Promise<void> {
+    for (const r of rows) {
+      this.statements.upsertState.run(r.member_id, r.purpose, r.choice, r.at, r.source, r.position);
+    }
   }
 }
