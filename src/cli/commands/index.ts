@@ -12,6 +12,7 @@ import { registerPolicy } from "./policy.js";
 import { registerModel } from "./model.js";
 import { registerObligations } from "./obligations.js";
 import { registerProve } from "./prove.js";
+import { registerReport } from "./report.js";
 import { registerVerify } from "./verify.js";
 import { registerVerifyProof } from "./verify-proof.js";
 import { registerRedact } from "./redact.js";
@@ -32,6 +33,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerVerifyProof,
   registerModel,
   registerObligations,
+  registerReport,
   registerLedger,
   registerAudit,
 ];
