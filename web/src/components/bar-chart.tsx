@@ -5,79 +5,86 @@
  * names (regions, reasons, presets) readable on a 375 px screen.
  */
 import { ChartFrame } from "./chart-frame.js";
-import { type ChartProps, niceMax, SERIES_COLOURS } from "./chart-series.js";
+import { axisMax, type ChartProps, SERIES_COLOURS } from "./chart-series.js";
 
 /** Props of BarChart. */
 export type BarChartProps = ChartProps;
 
-const LABEL_W = 132;
-const PLOT_W = 420;
-const BAR_H = 16;
-const GAP = 10;
+const BAR_H = 18;
+const GAP = 12;
 const TOP = 8;
-const AXIS_H = 44;
+const AXIS_H = 46;
+/** Room right of the longest bar for its value label. */
+const VALUE_W = 52;
 
 /** Renders the chart inside a figure with its caption and data table. */
 export function BarChart(props: BarChartProps) {
   const format = props.format ?? ((n: number) => String(n));
-  const all = props.series.flatMap((s) => s.values);
-  const max = props.max ?? niceMax(Math.max(0, ...all));
+  const max = axisMax(props);
   const groupH = props.series.length * BAR_H + GAP;
-  const height = TOP + props.categories.length * groupH + AXIS_H;
-  const width = LABEL_W + PLOT_W + 64;
-  const x = (v: number) => LABEL_W + (Math.max(0, v) / max) * PLOT_W;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const axisY = TOP + props.categories.length * groupH;
+  const height = axisY + AXIS_H;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
 
-  return (
-    <ChartFrame chart={props} format={format} width={width} height={height}>
-      {ticks.map((t) => (
-        <g key={t}>
-          <line x1={x(t)} x2={x(t)} y1={TOP} y2={axisY} className="grid" />
-          <text x={x(t)} y={axisY + 14} textAnchor="middle" className="tick">
-            {format(t)}
-          </text>
-        </g>
-      ))}
-      {props.categories.map((c, ci) => {
-        const y0 = TOP + ci * groupH;
-        return (
-          <g key={c}>
-            <text
-              x={LABEL_W - 8}
-              y={y0 + (props.series.length * BAR_H) / 2 + 4}
-              textAnchor="end"
-              className="cat"
-            >
-              {c.length > 20 ? `${c.slice(0, 19)}…` : c}
+  const draw = (width: number) => {
+    const labelW = Math.min(150, Math.round(width * 0.34));
+    const plotW = width - labelW - VALUE_W;
+    const x = (v: number) => labelW + (Math.min(Math.max(0, v), max) / max) * plotW;
+    // About 7 px per character at 12 px: cut longer names with an ellipsis (the table has them whole).
+    const chars = Math.floor((labelW - 10) / 7);
+    return (
+      <>
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={x(t)} x2={x(t)} y1={TOP} y2={axisY} className="grid" />
+            <text x={x(t)} y={axisY + 15} textAnchor="middle" className="tick">
+              {format(t)}
             </text>
-            {props.series.map((s, si) => {
-              const v = s.values[ci] ?? 0;
-              const y = y0 + si * BAR_H;
-              return (
-                <g key={s.name}>
-                  <rect
-                    x={LABEL_W}
-                    y={y + 1}
-                    width={Math.max(1, x(v) - LABEL_W)}
-                    height={BAR_H - 3}
-                    fill={SERIES_COLOURS[si % SERIES_COLOURS.length]}
-                  >
-                    <title>{`${c}, ${s.name}: ${format(v)}`}</title>
-                  </rect>
-                  <text x={x(v) + 4} y={y + BAR_H - 4} className="value">
-                    {format(v)}
-                  </text>
-                </g>
-              );
-            })}
           </g>
-        );
-      })}
-      <line x1={LABEL_W} x2={LABEL_W + PLOT_W} y1={axisY} y2={axisY} className="axis" />
-      <text x={LABEL_W + PLOT_W / 2} y={height - 6} textAnchor="middle" className="axis-label">
-        {props.valueLabel}
-      </text>
-    </ChartFrame>
-  );
+        ))}
+        {props.categories.map((c, ci) => {
+          const y0 = TOP + ci * groupH;
+          return (
+            <g key={c}>
+              <text
+                x={labelW - 8}
+                y={y0 + (props.series.length * BAR_H) / 2 + 4}
+                textAnchor="end"
+                className="cat"
+              >
+                {c.length > chars ? `${c.slice(0, chars - 1)}…` : c}
+              </text>
+              {props.series.map((s, si) => {
+                const v = s.values[ci] ?? 0;
+                const y = y0 + si * BAR_H;
+                return (
+                  <g key={s.name}>
+                    <rect
+                      x={labelW}
+                      y={y + 2}
+                      width={Math.max(1, x(v) - labelW)}
+                      height={BAR_H - 4}
+                      rx={2}
+                      fill={SERIES_COLOURS[si % SERIES_COLOURS.length]}
+                    >
+                      <title>{`${c}, ${s.name}: ${format(v)}`}</title>
+                    </rect>
+                    <text x={x(v) + 5} y={y + BAR_H - 5} className="value">
+                      {format(v)}
+                    </text>
+                  </g>
+                );
+              })}
+            </g>
+          );
+        })}
+        <line x1={labelW} x2={labelW + plotW} y1={axisY} y2={axisY} className="axis" />
+        <text x={labelW + plotW / 2} y={height - 6} textAnchor="middle" className="axis-label">
+          {props.valueLabel}
+        </text>
+      </>
+    );
+  };
+
+  return <ChartFrame chart={props} format={format} height={height} draw={draw} />;
 }

@@ -3,6 +3,7 @@
  * lines, for screen readers, keyboard users and anyone who wants exact values.
  */
 import type { ChartSeries } from "./chart-series.js";
+import { TableScroll } from "./table-scroll.js";
 
 /** A collapsible table with one row per category and one column per series. */
 export function ChartDataTable({
@@ -23,7 +24,7 @@ export function ChartDataTable({
   return (
     <details className="chart-table">
       <summary>Show the data as a table</summary>
-      <div className="table-scroll">
+      <TableScroll label={caption}>
         <table>
           <caption className="visually-hidden">{caption}</caption>
           <thead>
@@ -59,7 +60,7 @@ export function ChartDataTable({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </details>
   );
 }

@@ -3,25 +3,43 @@
  * SVG for screen readers), a legend when there are several series, the SVG drawing area,
  * and the table alternative with the same numbers.
  */
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { ChartDataTable } from "./chart-data-table.js";
 import { type ChartProps, SERIES_COLOURS } from "./chart-series.js";
 
-/** Renders `children` (SVG shapes) inside the shared chart frame. */
+/**
+ * The drawing area's width in CSS pixels, followed as the layout changes, so charts draw at
+ * 1:1 scale and their text stays readable from a phone to a wide screen.
+ */
+function useWidth(initial: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(initial);
+  useEffect(() => {
+    const el = ref.current;
+    if (el === null) return;
+    const measure = () => setWidth(Math.max(240, Math.floor(el.clientWidth)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
+
+/** Renders what `draw(width)` returns (SVG shapes) inside the shared chart frame. */
 export function ChartFrame({
   chart,
   format,
-  width,
   height,
-  children,
+  draw,
 }: {
   chart: ChartProps;
   format: (n: number) => string;
-  width: number;
   height: number;
-  children: ReactNode;
+  draw: (width: number) => ReactNode;
 }) {
   const id = useId();
+  const { ref, width } = useWidth(560);
   return (
     <figure className="chart">
       <figcaption id={`${id}-t`} className="chart-title">
@@ -44,15 +62,19 @@ export function ChartFrame({
           ))}
         </ul>
       ) : null}
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-labelledby={`${id}-t ${id}-d`}
-        className="chart-svg"
-      >
-        <title>{chart.title}</title>
-        {children}
-      </svg>
+      <div ref={ref} className="chart-area">
+        <svg
+          width={width}
+          height={height}
+          viewBox={`0 0 ${width} ${height}`}
+          role="img"
+          aria-labelledby={`${id}-t ${id}-d`}
+          className="chart-svg"
+        >
+          <title>{chart.title}</title>
+          {draw(width)}
+        </svg>
+      </div>
       <ChartDataTable
         caption={chart.title}
         categoryLabel={chart.categoryLabel}

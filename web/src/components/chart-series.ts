@@ -10,12 +10,28 @@ export interface ChartSeries {
  */
 export const SERIES_COLOURS = ["#1f5fbf", "#b3401a", "#2e7d32", "#6a3d9a", "#8a6d00", "#00707a"];
 
-/** A "nice" axis maximum at or above `max` (1, 2, 2.5 or 5 times a power of ten). */
-export function niceMax(max: number): number {
-  if (max <= 0) return 1;
+/**
+ * A "nice" axis maximum at or above `max` (1, 2, 2.5 or 5 times a power of ten). For counts
+ * (`integer`), a multiple of 4 so the five ticks at quarters are whole numbers.
+ */
+export function niceMax(max: number, integer = false): number {
+  if (max <= 0) return integer ? 4 : 1;
   const p = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
-  return 10 * p;
+  let nice = 10 * p;
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    if (m * p >= max) {
+      nice = m * p;
+      break;
+    }
+  }
+  return integer && nice % 4 !== 0 ? Math.ceil(nice / 4) * 4 : nice;
+}
+
+/** The axis maximum of a chart: the given one, else a nice value above the data. */
+export function axisMax(chart: ChartProps): number {
+  if (chart.max !== undefined) return chart.max;
+  const values = chart.series.flatMap((s) => s.values);
+  return niceMax(Math.max(0, ...values), values.every(Number.isInteger));
 }
 
 /** The props every chart takes. */

@@ -95,3 +95,8 @@ export function formatDelta(n: number): string {
   if (n === 0) return "0";
   return n > 0 ? `+${numFmt.format(n)}` : `−${numFmt.format(-n)}`;
 }
+
+/** A count with its noun, singular or plural ("1 item", "3 items"). */
+export function formatCount(n: number, noun: string): string {
+  return `${numFmt.format(n)} ${n === 1 ? noun : `${noun}s`}`;
+}

@@ -7,6 +7,7 @@ import { call } from "../../api/client.js";
 import { Audit, AuditVerify } from "../../api/schemas.js";
 import { formatDate, formatNumber } from "../../components/format.js";
 import { Async, Empty } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 import { useResource } from "../../hooks/use-resource.js";
 
 /** The audit panel. */
@@ -49,7 +50,7 @@ export function AuditLog() {
               here as it happens.
             </Empty>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label="Audit log entries, oldest first">
               <table>
                 <caption className="visually-hidden">Audit log entries, oldest first</caption>
                 <thead>
@@ -79,7 +80,7 @@ export function AuditLog() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )
         }
       </Async>

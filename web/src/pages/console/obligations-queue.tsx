@@ -14,6 +14,7 @@ import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
 import { AnyJson, type Obligation, Obligations } from "../../api/schemas.js";
 import { formatDate, purposeName } from "../../components/format.js";
+import { SelectField } from "../../components/select-field.js";
 import { Async, Empty, ErrorPanel } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { obligationStatus } from "../me/lineage-panel.js";
@@ -92,16 +93,13 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
       </dl>
       {status !== "open" ? null : (
         <form className="inline-form" onSubmit={(e) => void submit(e)}>
-          <label>
-            Close as
-            <select value={target} onChange={(e) => setTarget(e.target.value)}>
-              {CLOSING_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_TEXT[s]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Close as" value={target} onChange={setTarget}>
+            {CLOSING_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_TEXT[s]}
+              </option>
+            ))}
+          </SelectField>
           <label className="grow">
             Reason (kept in the audit log)
             <input
@@ -137,17 +135,14 @@ export function ObligationsQueue() {
       <p className="live" role="status" aria-live="polite">
         {announce}
       </p>
-      <label className="filter">
-        Show
-        <select value={filter} onChange={(e) => setFilter(e.target.value)}>
-          <option value="all">all statuses</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {obligationStatus(s)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="Show" value={filter} onChange={setFilter} inline>
+        <option value="all">all statuses</option>
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {obligationStatus(s)}
+          </option>
+        ))}
+      </SelectField>
       <Async resource={list} what="the obligations queue">
         {(all) => {
           const shown = filter === "all" ? all : all.filter((o) => o.status === filter);

@@ -16,6 +16,7 @@ import {
   regionName,
 } from "../../components/format.js";
 import { LineChart } from "../../components/line-chart.js";
+import { SelectField } from "../../components/select-field.js";
 import { Async, Empty } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 
@@ -130,16 +131,13 @@ export function OptOutCharts() {
           return (
             <>
               <div className="toolbar">
-                <label className="filter">
-                  Purpose
-                  <select value={chosen} onChange={(e) => setPurpose(e.target.value)}>
-                    {purposes.map((p) => (
-                      <option key={p} value={p}>
-                        {purposeName(p)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <SelectField label="Purpose" value={chosen} onChange={setPurpose} inline>
+                  {purposes.map((p) => (
+                    <option key={p} value={p}>
+                      {purposeName(p)}
+                    </option>
+                  ))}
+                </SelectField>
                 <p className="muted small">
                   State at the end of each month; the current month up to{" "}
                   {s.until === undefined ? "now" : new Date(s.until).toUTCString()}.

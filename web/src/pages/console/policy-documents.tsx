@@ -7,7 +7,9 @@ import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
 import { AnyJson, PolicyDocuments } from "../../api/schemas.js";
 import { formatDate } from "../../components/format.js";
+import { SelectField } from "../../components/select-field.js";
 import { Async, Empty, ErrorPanel } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 import { useResource } from "../../hooks/use-resource.js";
 
 /** An RFC 3339 instant is what the API takes; the form checks the shape before sending. */
@@ -46,13 +48,10 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
   return (
     <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Publish a new version</h3>
-      <label>
-        Document
-        <select value={kind} onChange={(e) => setKind(e.target.value)}>
-          <option value="privacy_policy">Privacy Policy</option>
-          <option value="user_agreement">User Agreement</option>
-        </select>
-      </label>
+      <SelectField label="Document" value={kind} onChange={setKind}>
+        <option value="privacy_policy">Privacy Policy</option>
+        <option value="user_agreement">User Agreement</option>
+      </SelectField>
       <label>
         Version
         <input
@@ -114,7 +113,7 @@ export function PolicyDocumentsPanel() {
           list.length === 0 ? (
             <Empty title="No policy version is published yet.">Publish the first one below.</Empty>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label="Published policy versions">
               <table>
                 <caption className="visually-hidden">Published policy versions</caption>
                 <thead>
@@ -147,7 +146,7 @@ export function PolicyDocumentsPanel() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )
         }
       </Async>

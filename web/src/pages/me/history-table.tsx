@@ -2,6 +2,7 @@
 import type { HistoryEvent } from "../../api/schemas.js";
 import { formatDate, purposeName, sourceName } from "../../components/format.js";
 import { Empty } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 
 /** Renders the history table, or an empty state that says what the default is. */
 export function HistoryTable({ events }: { events: readonly HistoryEvent[] }) {
@@ -13,7 +14,7 @@ export function HistoryTable({ events }: { events: readonly HistoryEvent[] }) {
     );
   }
   return (
-    <div className="table-scroll">
+    <TableScroll label="Your consent choices, newest first">
       <table className="history">
         <caption className="visually-hidden">Your consent choices, newest first</caption>
         <thead>
@@ -45,6 +46,6 @@ export function HistoryTable({ events }: { events: readonly HistoryEvent[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

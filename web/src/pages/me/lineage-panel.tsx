@@ -7,6 +7,7 @@ import { STATUS_TEXT } from "../../../../src/lineage/obligation-status.js";
 import type { Lineage, Obligation, Run } from "../../api/schemas.js";
 import { formatDate, formatNumber, purposeName } from "../../components/format.js";
 import { Empty } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 
 function runPolicy(r: Run): string {
   if (typeof r.policy === "string") return r.policy;
@@ -56,7 +57,7 @@ export function LineagePanel({ lineage }: { lineage: Lineage }) {
           If a run uses it later, it will be listed here.
         </Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Training runs that included your content">
           <table>
             <caption className="visually-hidden">Training runs that included your content</caption>
             <thead>
@@ -84,7 +85,7 @@ export function LineagePanel({ lineage }: { lineage: Lineage }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <h3>Models trained on those runs</h3>
       {models.length === 0 ? (
@@ -109,7 +110,7 @@ export function LineagePanel({ lineage }: { lineage: Lineage }) {
           follow-up for the ML team, listed here with its status.
         </Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Follow-ups opened by your opt-out">
           <table className="obligations-mine">
             <caption className="visually-hidden">Follow-ups opened by your opt-out</caption>
             <thead>
@@ -135,7 +136,7 @@ export function LineagePanel({ lineage }: { lineage: Lineage }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -2,6 +2,7 @@
 import type { Notice } from "../../api/schemas.js";
 import { formatDate } from "../../components/format.js";
 import { Empty } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 
 function acceptance(n: Notice): string {
   const how = n.acceptance ?? n.how;
@@ -23,7 +24,7 @@ export function NoticesTable({ notices }: { notices: readonly Notice[] }) {
     );
   }
   return (
-    <div className="table-scroll">
+    <TableScroll label="Policy versions you were shown">
       <table>
         <caption className="visually-hidden">Policy versions you were shown</caption>
         <thead>
@@ -45,6 +46,6 @@ export function NoticesTable({ notices }: { notices: readonly Notice[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

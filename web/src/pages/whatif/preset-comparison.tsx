@@ -10,6 +10,7 @@ import { WhatIf } from "../../api/schemas.js";
 import { BarChart } from "../../components/bar-chart.js";
 import { formatDelta, formatNumber, reasonLabel, reasonText } from "../../components/format.js";
 import { ErrorPanel } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 import { PRESETS, topEntry, type WhatIfInputs, whatIfBody } from "./whatif-model.js";
 
 function Reason({ entry }: { entry: { key: string; count: number } | null }) {
@@ -94,7 +95,7 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
             series={[{ name: "Included items", values: rows.map((r) => r.changes.includedB) }]}
             format={formatNumber}
           />
-          <div className="table-scroll">
+          <TableScroll label="Presets compared">
             <table>
               <caption>
                 Presets compared with {base.baseline} ({formatNumber(base.changes.includedA)} items
@@ -135,7 +136,7 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </div>
       )}
     </div>

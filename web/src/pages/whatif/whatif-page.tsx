@@ -9,6 +9,7 @@ import { useId, useState } from "react";
 import { ApiError } from "../../api/api-error.js";
 import { call } from "../../api/client.js";
 import { Policies, WhatIf } from "../../api/schemas.js";
+import { SelectField } from "../../components/select-field.js";
 import { ErrorPanel, Spinner } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { PresetComparison } from "./preset-comparison.js";
@@ -145,16 +146,13 @@ export function WhatIfPage() {
               ))}
             </div>
             {mode === "preset" ? (
-              <label>
-                Preset
-                <select value={preset} onChange={(e) => setPreset(e.target.value)}>
-                  {PRESETS.map((p) => (
-                    <option key={p} value={p}>
-                      {p}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SelectField label="Preset" value={preset} onChange={setPreset}>
+                {PRESETS.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </SelectField>
             ) : null}
             {mode === "file" ? (
               <label>
@@ -179,27 +177,21 @@ export function WhatIfPage() {
               </label>
             ) : null}
           </fieldset>
-          <label>
-            Compare with
-            <select value={baselineChoice} onChange={(e) => setBaselineChoice(e.target.value)}>
-              <option value="active">
-                The current policy{activeIsPreset ? ` (${activeName})` : ""}
+          <SelectField label="Compare with" value={baselineChoice} onChange={setBaselineChoice}>
+            <option value="active">
+              The current policy{activeIsPreset ? ` (${activeName})` : ""}
+            </option>
+            {PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {p}
               </option>
-              {PRESETS.map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Purpose
-            <select value={purpose} onChange={(e) => setPurpose(e.target.value)}>
-              <option value="genai_training">Generative AI training</option>
-              <option value="safety_training">Safety model training</option>
-              <option value="ads_targeting">Ads targeting models</option>
-            </select>
-          </label>
+            ))}
+          </SelectField>
+          <SelectField label="Purpose" value={purpose} onChange={setPurpose}>
+            <option value="genai_training">Generative AI training</option>
+            <option value="safety_training">Safety model training</option>
+            <option value="ads_targeting">Ads targeting models</option>
+          </SelectField>
           <label>
             As of
             <input

@@ -5,6 +5,7 @@
 import type { WhatIf } from "../../api/schemas.js";
 import { BarChart } from "../../components/bar-chart.js";
 import {
+  formatCount,
   formatDate,
   formatDelta,
   formatNumber,
@@ -14,6 +15,7 @@ import {
   regionName,
 } from "../../components/format.js";
 import { Empty } from "../../components/status.js";
+import { TableScroll } from "../../components/table-scroll.js";
 import { sortedCounts, total } from "./whatif-model.js";
 
 function ReasonTable({
@@ -26,7 +28,7 @@ function ReasonTable({
   testId: string;
 }) {
   return (
-    <div className="table-scroll">
+    <TableScroll label={caption}>
       <table data-testid={testId}>
         <caption>{caption}</caption>
         <thead>
@@ -48,7 +50,7 @@ function ReasonTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -62,7 +64,7 @@ export function WhatIfResult({ result }: { result: WhatIf }) {
     <div className="stack" data-testid="whatif-result">
       <p className="muted small">
         {purposeName(result.purpose)}, as of {formatDate(result.as_of, true)} ·{" "}
-        {formatNumber(c.items)} items from <code>{result.data.items}</code> · consent from{" "}
+        {formatCount(c.items, "item")} from <code>{result.data.items}</code> · consent from{" "}
         {result.data.consent === "ledger" ? "the live ledger" : <code>{result.data.consent}</code>}
       </p>
       <div className="side-by-side">
@@ -97,7 +99,7 @@ export function WhatIfResult({ result }: { result: WhatIf }) {
         <>
           <BarChart
             title="Items that change status, by reason"
-            description={`${formatNumber(total(c.lostByReason))} items used under ${result.baseline} would be excluded under ${result.policy} (counted under ${result.policy}'s reason); ${formatNumber(total(c.gainedByReason))} items excluded under ${result.baseline} would be used (counted under ${result.baseline}'s reason).`}
+            description={`${formatCount(total(c.lostByReason), "item")} used under ${result.baseline} would be excluded under ${result.policy} (counted under ${result.policy}'s reason); ${formatCount(total(c.gainedByReason), "item")} excluded under ${result.baseline} would be used (counted under ${result.baseline}'s reason).`}
             categoryLabel="Reason"
             valueLabel="Items"
             categories={[...new Set([...lost, ...gained].map(([r]) => r))].map(reasonLabel)}
@@ -129,7 +131,7 @@ export function WhatIfResult({ result }: { result: WhatIf }) {
         </>
       )}
       {regions.length === 0 ? null : (
-        <div className="table-scroll">
+        <TableScroll label="Items that change status, by region">
           <table data-testid="by-region">
             <caption>Items that change status, by region</caption>
             <thead>
@@ -157,7 +159,7 @@ export function WhatIfResult({ result }: { result: WhatIf }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );
