@@ -2,5 +2,6 @@
 import { apiBenchmark } from "./api.bench.js";
 import type { Benchmark } from "./bench.js";
 import { evaluatorBenchmark } from "./evaluator.bench.js";
+import { ledgerBenchmark } from "./ledger.bench.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [evaluatorBenchmark, apiBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [evaluatorBenchmark, apiBenchmark, ledgerBenchmark];

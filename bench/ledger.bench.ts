@@ -8,10 +8,11 @@
  * ledger uses): the ratio is the price of the ledger's guarantees. A second import of the same
  * file (which must add nothing) is timed too.
  */
+
+import { once } from "node:events";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { consentFileEvents, importConsentFile } from "../src/ledger/import-file.js";
@@ -33,7 +34,9 @@ async function writeWave(path: string): Promise<void> {
   for (let i = 0; i < EVENTS; i++) {
     const deny = i % 20 < 17;
     const source = deny ? sources[i % 4]! : "settings";
-    const at = deny ? WAVE_START + (i % 604_800) * 1_000_000 : WAVE_START - (i % 90) * 86_400_000_000;
+    const at = deny
+      ? WAVE_START + (i % 604_800) * 1_000_000
+      : WAVE_START - (i % 90) * 86_400_000_000;
     const line = `{"member_id":"m${(i * 7919) % members}","purpose":"genai_training","choice":"${deny ? "deny" : "allow"}","at":"${formatInstant(at)}","source":"${source}"}\n`;
     if (!out.write(line)) await once(out, "drain");
   }
@@ -85,9 +88,7 @@ async function sqlitePeer(dir: string, file: string): Promise<number> {
   const db = new Database(join(dir, "peer.sqlite"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
-  db.exec(
-    "create table e (member_id text, purpose text, choice text, at integer, source text)",
-  );
+  db.exec("create table e (member_id text, purpose text, choice text, at integer, source text)");
   const ins = db.prepare("insert into e values (?, ?, ?, ?, ?)");
   db.transaction(() => {
     for (const r of rows) ins.run(r.memberId, r.purpose, r.choice, r.at, r.source);
@@ -138,7 +139,11 @@ export const ledgerBenchmark: Benchmark = {
       const file = join(dir, "wave.jsonl");
       await writeWave(file);
       const sqlite = await measure(`sqlite:${join(dir, "ledger.sqlite")}`, file);
-      rows.push({ backend: "SQLite (WAL, synchronous=FULL)", ...sqlite, peer: await sqlitePeer(dir, file) });
+      rows.push({
+        backend: "SQLite (WAL, synchronous=FULL)",
+        ...sqlite,
+        peer: await sqlitePeer(dir, file),
+      });
       if (await hasPostgres()) {
         const schema = await freshSchema("bench_ledger");
         try {
