@@ -23,6 +23,7 @@ import { installErrorHandler, sendError } from "./error-handler.js";
 import { installIdempotency } from "./idempotency.js";
 import { requestId } from "./request-id.js";
 import { ROUTE_PLUGINS } from "./routes/index.js";
+import { ContinuedUseTracker } from "./routes/member/continued-use.js";
 import { toOpenApiSchema } from "./zod-schema.js";
 
 /** Options of `buildApp`. */
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     demoKey: options.demoKey,
     dataDir: options.dataDir,
     defaultExport: options.defaultExport,
+    continuedUse: new ContinuedUseTracker(options.store),
   };
   const tokens = new TokenVerifier({
     jwksUrl: options.jwksUrl,

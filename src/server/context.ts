@@ -7,6 +7,7 @@ import type { ExportPaths } from "../export/load-export.js";
 import type { LedgerStore } from "../ledger/ledger-store.js";
 import type { Policy } from "../policy/model.js";
 import type { DemoKey } from "./auth/demo-key.js";
+import type { ContinuedUseTracker } from "./routes/member/continued-use.js";
 
 /** The server's shared state, passed to each route plugin as its options. */
 export interface ServerContext {
@@ -18,6 +19,8 @@ export interface ServerContext {
   /** Demo mode's signing key; undefined when the server is not in demo mode. */
   readonly demoKey: DemoKey | undefined;
   readonly dataDir: string;
+  /** Records policy acceptance by continued use on member requests, without a write each time. */
+  readonly continuedUse: ContinuedUseTracker;
   /** The default export for what-if (`--export-dir`), when given. */
   readonly defaultExport: ExportPaths | undefined;
 }

@@ -43,10 +43,15 @@ function unauthenticated(message: string): TrainGateError {
   return new TrainGateError("TG_E_UNAUTHENTICATED", message);
 }
 
+/** Verified tokens kept so a client's next request skips the signature check. */
+const CACHE_SIZE = 10_000;
+
 /** A verifier of bearer JWTs. */
 export class TokenVerifier {
   readonly #jwks: JWTVerifyGetKey | null;
   readonly #options: TokenOptions;
+  /** token → principal and expiry (epoch s); a token's claims never change once signed. */
+  readonly #cache = new Map<string, { principal: Principal; exp: number }>();
 
   constructor(options: TokenOptions) {
     this.#options = options;
@@ -72,6 +77,22 @@ export class TokenVerifier {
    * this server is in demo mode, whatever key signed them.
    */
   async verify(token: string, via: "bearer" | "cookie"): Promise<Principal> {
+    const nowSeconds = this.#currentDate().getTime() / 1000;
+    const hit = this.#cache.get(token);
+    if (hit !== undefined && hit.exp > nowSeconds && hit.principal.via === via)
+      return hit.principal;
+    const { principal, exp } = await this.#verify(token, via);
+    if (exp !== undefined) {
+      if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
+      this.#cache.set(token, { principal, exp });
+    }
+    return principal;
+  }
+
+  async #verify(
+    token: string,
+    via: "bearer" | "cookie",
+  ): Promise<{ principal: Principal; exp: number | undefined }> {
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);
@@ -96,9 +117,15 @@ export class TokenVerifier {
       if (payload["tg_roles"] !== undefined) {
         const roles = DemoRoles.safeParse(payload["tg_roles"]);
         if (!roles.success) throw unauthenticated("the demo session's roles are not valid");
-        return { kind: "service", keyId: "demo-admin", roles: roles.data, via };
+        return {
+          principal: { kind: "service", keyId: "demo-admin", roles: roles.data, via },
+          exp: payload.exp,
+        };
       }
-      return { kind: "member", memberId: sub.data, via, country: countryClaim(payload) };
+      return {
+        principal: { kind: "member", memberId: sub.data, via, country: countryClaim(payload) },
+        exp: payload.exp,
+      };
     }
     if (this.#jwks === null) {
       throw unauthenticated(
@@ -115,7 +142,10 @@ export class TokenVerifier {
     });
     const sub = Sub.safeParse(payload.sub);
     if (!sub.success) throw unauthenticated("the token has no usable sub claim");
-    return { kind: "member", memberId: sub.data, via, country: countryClaim(payload) };
+    return {
+      principal: { kind: "member", memberId: sub.data, via, country: countryClaim(payload) },
+      exp: payload.exp,
+    };
   }
 }
 

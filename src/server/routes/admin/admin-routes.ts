@@ -169,6 +169,7 @@ export const adminRoutes: FastifyPluginAsync<ServerContext> = async (app, ctx) =
         },
         { actor: actorOf(request), requestId: request.id },
       );
+      ctx.continuedUse.invalidate();
       return reply.status(201).send(documentJson(doc, true));
     },
   );

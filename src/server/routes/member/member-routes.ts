@@ -100,11 +100,12 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
 ) => {
   zodScope(app);
   app.decorateRequest("gpc", null);
+  const continuedUse = ctx.continuedUse;
   app.addHook("preHandler", async (request, reply) => {
     if (reply.sent) return;
     const id = memberId(request);
     request.gpc = await applyGpc(ctx, request, reply, id);
-    await ctx.store.recordContinuedUse(id, ctx.now());
+    await continuedUse.touch(id, ctx.now());
   });
 
   app.get(
