@@ -52,3 +52,21 @@ describe("merkle", () => {
     expect(merkleRoot(ids)).toBe(treeRoot(chunks.map(chunkHash)).toString("hex"));
   });
 });
+
+describe("compareIds", () => {
+  it("orders every pair of strings exactly as their UTF-8 bytes", () => {
+    const sign = (n: number) => Math.sign(n);
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (a, b) => {
+        expect(sign(compareIds(a, b))).toBe(
+          sign(Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"))),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compareIds("\uE000", "\u{10000}")).toBeLessThan(0);
+    expect(compareIds("\uD7FF", "\u{10000}")).toBeLessThan(0);
+    expect(compareIds("ab", "abc")).toBeLessThan(0);
+    expect(compareIds("abc", "abc")).toBe(0);
+  });
+});

@@ -20,9 +20,22 @@ function sha256(data: Buffer): Buffer {
   return hash("sha256", data, "buffer") as unknown as Buffer;
 }
 
-/** Byte-order comparison of two ids' UTF-8 encodings (the dataset's sort order). */
+/**
+ * Byte-order comparison of two ids' UTF-8 encodings (the dataset's sort order), without
+ * encoding them: UTF-8 byte order is code point order, and UTF-16 code units give code point
+ * order once surrogates (0xD800-0xDFFF) are moved above 0xE000-0xFFFF.
+ */
 export function compareIds(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000;
+    if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 /** The leaf hash of one chunk of sorted ids. */
