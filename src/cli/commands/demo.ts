@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { DEMO_AS_OF, DEMO_SEED } from "../../demo/demo-defaults.js";
+import { DEMO_AS_OF, DEMO_ITEMS, DEMO_MEMBERS, DEMO_SEED } from "../../demo/demo-defaults.js";
+import { demoGuide } from "../../demo/demo-guide.js";
 import { generateExport } from "../../demo/generate-export.js";
+import { startDemo } from "../../demo/start-demo.js";
 import { TrainGateError } from "../../errors.js";
 import type { RegisterCommand } from "../command.js";
-import { out } from "../command.js";
+import { err, out } from "../command.js";
 import { parseAsOf } from "../options.js";
 
 const count = (flag: string, min: number) =>
@@ -22,6 +24,21 @@ const generateOptions = z.object({
   format: z.enum(["jsonl", "parquet"], { error: "--format must be jsonl or parquet" }),
   asOf: z.string(),
   dirty: z.boolean().optional(),
+});
+
+const startOptions = z.object({
+  dataDir: z.string().optional(),
+  database: z.string().optional(),
+  host: z.string().min(1),
+  port: z.coerce
+    .number({ error: "--port must be a number" })
+    .int({ error: "--port must be a whole number" })
+    .min(0, { error: "--port must be from 0 to 65535" })
+    .max(65535, { error: "--port must be from 0 to 65535" }),
+  members: count("--members", 1).optional(),
+  items: count("--items", 0).optional(),
+  seed: z.string().min(1).optional(),
+  logLevel: z.string().min(1),
 });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -89,5 +106,51 @@ odd IBAN or card number; consent histories with an opt-out wave after the notice
       out(`  ${result.files.consent}  ${result.counts.consent} consent events`);
       const rate = result.seconds > 0 ? Math.round(result.counts.items / result.seconds) : 0;
       out(`  in ${result.seconds.toFixed(2)} s (${rate} items/s)`);
+    });
+
+  demo
+    .command("start")
+    .description(
+      "the whole tour in one command (what npm start runs): generate a demo platform, import its consent into the ledger, build the first dataset with the recommended policy, register the run, and serve the privacy center and console with one-click sign-in links",
+    )
+    .option(
+      "--data-dir <dir>",
+      "the demo's own data directory (export, ledger, keys, runs)",
+      ".traingate/demo",
+    )
+    .option(
+      "--database <url>",
+      "a ledger URL instead of the SQLite file in the demo's data directory",
+    )
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--port <port>", "port (0 picks a free one)", "8080")
+    .option("--members <n>", `members of a new demo platform (default ${DEMO_MEMBERS})`)
+    .option("--items <n>", `items of a new demo platform (default ${DEMO_ITEMS})`)
+    .option("--seed <text>", `seed of a new demo platform (default ${DEMO_SEED})`)
+    .option("--log-level <level>", "server log level (pino)", "warn")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ npm start                                   # the same as: traingate demo start
+  $ traingate demo start --port 3000
+  $ traingate demo start --data-dir /tmp/big-demo --members 20000 --items 200000
+
+Running it again reuses the platform, the ledger and the first run in the data directory, so
+the second start only starts the server. The demo never touches the default data directory
+(.traingate/): its ledger and keys live in --data-dir. Stop it with Ctrl+C.`,
+    )
+    .action(async (raw: Record<string, unknown>) => {
+      const opts = parse(startOptions, raw);
+      const demo = await startDemo({ ...opts, log: (line) => out(line) });
+      for (const line of demoGuide(demo)) out(line);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          err("traingate: shutting down the demo");
+          void demo.close().finally(resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
     });
 };
