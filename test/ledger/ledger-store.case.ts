@@ -3,6 +3,7 @@
  * pattern). A backend's test file supplies how to open a fresh ledger and how to run raw SQL
  * against it (to play the attacker who edits rows behind the application's back).
  */
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrainGateError } from "../../src/errors.js";
 import type {
@@ -11,6 +12,7 @@ import type {
   StoredConsentEvent,
 } from "../../src/ledger/ledger-store.js";
 import { openLedger } from "../../src/ledger/open-ledger.js";
+import { consentState } from "../../src/policy/evaluate/consent-state.js";
 
 /** What a backend gives the suite. */
 export interface LedgerBackend {
@@ -134,6 +136,46 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
       for (const m of ["t1", "t2", "t3"]) {
         expect((await store.currentState(m))[0]?.choice, m).toBe("deny");
       }
+    });
+
+    it("agrees with the decision core's consent state, whatever the batches and their order", async () => {
+      let run = 0;
+      const event = fc.record({
+        member: fc.integer({ min: 0, max: 2 }),
+        purpose: fc.constantFrom("genai_training", "ads_targeting"),
+        choice: fc.constantFrom("allow" as const, "deny" as const),
+        at: fc.integer({ min: 0, max: 4 }),
+        source: fc.constantFrom("settings" as const, "api" as const, "import" as const),
+        viaImport: fc.boolean(),
+        cut: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 14 }), async (list) => {
+          run++;
+          const events = list.map((e) =>
+            ev(`prop${run}-${e.member}`, e.choice, T0 + e.at * 1000, e.purpose, e.source),
+          );
+          let batch: NewConsentEvent[] = [];
+          for (let i = 0; i < list.length; i++) {
+            batch.push(events[i]!);
+            if (list[i]!.cut || i === list.length - 1) {
+              if (list[i]!.viaImport) await store.importEvents(batch, { ...cli, label: "prop" });
+              else await store.appendEvents(batch, cli);
+              batch = [];
+            }
+          }
+          for (let m = 0; m < 3; m++) {
+            const memberId = `prop${run}-${m}`;
+            const mine = events.filter((e) => e.memberId === memberId);
+            const states = await store.currentState(memberId);
+            for (const purpose of ["genai_training", "ads_targeting"]) {
+              const expected = consentState(mine, purpose, Number.MAX_SAFE_INTEGER, true).state;
+              expect(states.find((s) => s.purpose === purpose)?.choice ?? null).toBe(expected);
+            }
+          }
+        }),
+        { numRuns: 25, seed: 20250101 },
+      );
     });
 
     it("imports idempotently: the same rows twice add nothing the second time", async () => {
@@ -367,6 +409,57 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
         body: { ok: false },
       });
       expect(again).toMatchObject({ requestHash: "a", body: { ok: true } });
+    });
+
+    it("group-commits several requests in one transaction, all or nothing", async () => {
+      const idem = (key: string) => ({
+        scope: "member:g",
+        key,
+        requestHash: "h",
+        response: (events: readonly StoredConsentEvent[]) => ({
+          status: 200,
+          body: { n: events.length },
+        }),
+      });
+      const out = await store.appendBatch([
+        { events: [ev("g1", "deny", T0)], ctx: cli, idempotency: idem("g-1") },
+        {
+          events: [ev("g2", "allow", T0), ev("g2", "deny", T0 + 1, "ads_targeting")],
+          ctx: { actor: "member:g2", requestId: "r-g2" },
+        },
+      ]);
+      expect(out.map((events) => events.length)).toEqual([1, 2]);
+      expect(out[1]!.every((e) => e.actor === "member:g2" && e.requestId === "r-g2")).toBe(true);
+      expect(await store.getIdempotency("member:g", "g-1")).toMatchObject({ body: { n: 1 } });
+      expect((await store.currentState("g2")).map((r) => [r.purpose, r.choice])).toEqual([
+        ["ads_targeting", "deny"],
+        ["genai_training", "allow"],
+      ]);
+      await store.appendEvents([ev("g3", "deny", T0)], cli);
+      await store.eraseMember("g3", "test", cli);
+      const before = await store.status();
+      // One failing request (an erased member, a reused key) fails the whole batch.
+      expect(
+        await codeOf(
+          store.appendBatch([
+            { events: [ev("g4", "deny", T0)], ctx: cli },
+            { events: [ev("g3", "allow", T0 + 5)], ctx: cli },
+          ]),
+        ),
+      ).toBe("TG_E_CONFLICT");
+      expect(
+        await codeOf(
+          store.appendBatch([
+            { events: [ev("g5", "deny", T0)], ctx: cli },
+            { events: [ev("g1", "allow", T0 + 9)], ctx: cli, idempotency: idem("g-1") },
+          ]),
+        ),
+      ).toBe("TG_E_CONFLICT");
+      const after = await store.status();
+      expect([after.events, after.auditEntries]).toEqual([before.events, before.auditEntries]);
+      expect(await store.history("g4")).toEqual([]);
+      expect(await store.history("g5")).toEqual([]);
+      expect((await store.verifyAudit()).ok).toBe(true);
     });
 
     it("stores API keys hashed with roles, and webhooks with their cursor", async () => {
