@@ -82,7 +82,7 @@ export function scanFunction(path: string, table: TableName, lenient: boolean): 
   const p = sqlString(path);
   if (format === "parquet") return `read_parquet(${p})`;
   if (format === "csv")
-    return `read_csv(${p}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = false)`;
+    return `read_csv(${p}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = true)`;
   const cols = Object.keys(TABLE_COLUMNS[table])
     .map((c) => `${sqlString(c)}: 'JSON'`)
     .join(", ");

@@ -1,0 +1,479 @@
+/**
+ * `traingate build` end to end, in process: the DuckDB build against the reference
+ * evaluator on random populations in every input format, determinism, pseudonyms, the Merkle
+ * root, PII, and every fail-closed rule of contract §3 and §5.
+ */
+import { createHmac } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { readKeyFile } from "../../src/build/pseudonym-key.js";
+import { runBuild } from "../../src/build/run-build.js";
+import { main } from "../../src/cli/main.js";
+import { loadPreset } from "../../src/config/load-policy.js";
+import { merkleRoot } from "../../src/lineage/merkle.js";
+import { REASONS } from "../../src/policy/domain.js";
+import { decideItem } from "../../src/policy/evaluate/decide-item.js";
+import { parseTimestamp } from "../../src/policy/time.js";
+import { instantArb, populationArb } from "../fixtures/population.js";
+import { writeExport } from "./export-files.js";
+import { roughen } from "./sql-population.js";
+
+const root = mkdtempSync(join(tmpdir(), "tg-build-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+function fresh(): string {
+  const d = join(root, `case-${n++}`);
+  return mkdtempSync(`${d}-`);
+}
+const keyFile = join(root, "key.bin");
+writeFileSync(keyFile, Buffer.alloc(32, 7));
+const key = readKeyFile(keyFile);
+const T = parseTimestamp("2025-01-01T00:00:00Z")!;
+
+/** Runs the CLI in process, capturing stdout/stderr. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const w1 = process.stdout.write.bind(process.stdout);
+  const w2 = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => out.push(String(s)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.startsWith("."));
+}
+
+describe("build agrees with decideItem", () => {
+  for (const format of ["jsonl", "csv", "parquet", "mix"] as const) {
+    it(`on random populations (${format} inputs)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          populationArb,
+          fc.nat(),
+          instantArb,
+          fc.constantFrom("recommended", "linkedin-2024", "x-2024"),
+          async (p, seed, asOf, preset) => {
+            const pop = roughen(p, seed);
+            const dir = fresh();
+            const files = await writeExport(dir, pop, format);
+            const policy = loadPreset(preset);
+            const result = await runBuild({
+              policy,
+              purpose: "genai_training",
+              asOf,
+              ...files,
+              out: join(dir, "out"),
+              format: "jsonl",
+              strict: false,
+              force: false,
+              key,
+              redact: false,
+              collectIds: true,
+              threads: 1,
+            });
+            // The population itself is the reference: the files hold exactly its values (the
+            // JS Parquet reader would round typed timestamps to milliseconds).
+            const members = new Map(pop.members.map((m) => [m.id, m]));
+            const counts = new Map<string, number>();
+            const included: string[] = [];
+            for (const item of pop.items) {
+              const d = decideItem({
+                item,
+                member: item.authorId === null ? undefined : members.get(item.authorId),
+                events: pop.events.filter((e) => e.memberId === item.authorId),
+                policy,
+                purpose: "genai_training",
+                asOf,
+              });
+              if (d.reason === null) included.push(item.id!);
+              else counts.set(d.reason, (counts.get(d.reason) ?? 0) + 1);
+            }
+            const m = result.manifest;
+            expect(m.counts.input).toBe(pop.items.length);
+            for (const r of REASONS)
+              expect([r, m.counts.excluded[r]]).toEqual([r, counts.get(r) ?? 0]);
+            expect([...(result.includedIds ?? [])].sort()).toEqual([...included].sort());
+            expect(m.merkle_root).toBe(merkleRoot(included));
+            const lines = readFileSync(join(dir, "out", "dataset.jsonl"), "utf8")
+              .split("\n")
+              .filter(Boolean);
+            expect(lines.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(
+              result.includedIds,
+            );
+          },
+        ),
+        { numRuns: format === "jsonl" ? 12 : 6 },
+      );
+    }, 120_000);
+  }
+});
+
+const MEMBERS = [
+  {
+    id: "m-alice",
+    country: "US",
+    birth_date: "1990-02-28",
+    display_name: "Alice Walker",
+    created_at: "2020-01-01T00:00:00Z",
+  },
+  {
+    id: "m-bernd",
+    country: "DE",
+    birth_date: "1985-07-01",
+    display_name: "Bernd Schulz",
+    created_at: "2020-01-01T00:00:00Z",
+  },
+  {
+    id: "m-chen",
+    country: "UK",
+    birth_date: "1970-01-01",
+    display_name: "Chen Wei",
+    created_at: "2020-01-01T00:00:00Z",
+  },
+];
+const ITEMS = [
+  {
+    id: "b-2",
+    author_id: "m-alice",
+    kind: "post",
+    visibility: "public",
+    created_at: "2024-10-01T12:00:00Z",
+    text: "Mail me at alice.walker@example.com or call +1 415 555 0100. Alice Walker",
+    lang: "en",
+  },
+  {
+    id: "a-1",
+    author_id: "m-bernd",
+    kind: "post",
+    visibility: "public",
+    created_at: "2024-10-01T12:00:00.000001+02:00",
+    text: "Grüße von Bernd Schulz, bernd@example.de, +49 30 1234567",
+    lang: "de",
+  },
+  {
+    id: "é-3",
+    author_id: "m-chen",
+    kind: "comment",
+    visibility: "public",
+    created_at: "2024-10-02T00:00:00Z",
+    text: "Chen Wei here, my friend is Alice Walker",
+    lang: null,
+  },
+  {
+    id: "z-4",
+    author_id: "m-chen",
+    kind: "message",
+    visibility: "public",
+    created_at: "2024-10-02T00:00:00Z",
+    text: "private",
+    lang: null,
+  },
+];
+const CONSENT = [
+  {
+    member_id: "m-bernd",
+    purpose: "genai_training",
+    choice: "allow",
+    at: "2024-10-01T00:00:00Z",
+    source: "settings",
+  },
+  {
+    member_id: "m-chen",
+    purpose: "genai_training",
+    choice: "allow",
+    at: "2024-10-01T00:00:00Z",
+    source: "api",
+  },
+];
+
+function writeSmall(
+  dir: string,
+  over: { members?: unknown[]; items?: unknown[]; consent?: unknown[] } = {},
+): { members: string; items: string; consent: string } {
+  const j = (rows: unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
+  const files = {
+    members: join(dir, "members.jsonl"),
+    items: join(dir, "items.jsonl"),
+    consent: join(dir, "consent.jsonl"),
+  };
+  writeFileSync(files.members, j(over.members ?? MEMBERS));
+  writeFileSync(files.items, j(over.items ?? ITEMS));
+  writeFileSync(files.consent, j(over.consent ?? CONSENT));
+  return files;
+}
+
+function buildArgs(
+  files: { members: string; items: string; consent: string },
+  out: string,
+  extra: string[] = [],
+): string[] {
+  return [
+    "build",
+    "--preset",
+    "recommended",
+    "--purpose",
+    "genai_training",
+    "--as-of",
+    "2025-01-01T00:00:00Z",
+    "--members",
+    files.members,
+    "--items",
+    files.items,
+    "--consent",
+    files.consent,
+    "--out",
+    out,
+    "--pseudonym-key-file",
+    keyFile,
+    "--quiet",
+    ...extra,
+  ];
+}
+
+describe("build output", () => {
+  it("is sorted by UTF-8 bytes, pseudonymised, redacted, and free of member ids, names, emails and phones", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir);
+    const r = await cli(buildArgs(files, join(dir, "out")));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(dir, "out", "dataset.jsonl"), "utf8");
+    const rows = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, string | null>);
+    expect(rows.map((x) => x["id"])).toEqual(["a-1", "b-2", "é-3"]);
+    expect(Object.keys(rows[0]!)).toEqual(["id", "author", "kind", "created_at", "lang", "text"]);
+    const hmac = (id: string): string =>
+      createHmac("sha256", Buffer.alloc(32, 7)).update(id).digest("hex");
+    expect(rows.map((x) => x["author"])).toEqual([
+      hmac("m-bernd"),
+      hmac("m-alice"),
+      hmac("m-chen"),
+    ]);
+    expect(rows[0]!["created_at"]).toBe("2024-10-01T10:00:00.000001Z");
+    expect(rows[1]!["created_at"]).toBe("2024-10-01T12:00:00.000Z");
+    for (const secret of [
+      "m-alice",
+      "m-bernd",
+      "m-chen",
+      "Alice Walker",
+      "Bernd Schulz",
+      "Chen Wei",
+      "@example",
+      "555 0100",
+      "1234567",
+    ])
+      expect(text).not.toContain(secret);
+    const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
+    expect(m.counts).toEqual({
+      input: 4,
+      included: 3,
+      excluded: { ...Object.fromEntries(REASONS.map((x) => [x, 0])), content_class: 1 },
+    });
+    expect(m.redaction.enabled).toBe(true);
+    expect(m.pseudonym_key.fingerprint).toBe(key.fingerprint);
+    expect(JSON.stringify(m)).not.toContain(Buffer.alloc(32, 7).toString("hex"));
+    expect(m.merkle_root).toBe(merkleRoot(["a-1", "b-2", "é-3"]));
+    expect(leftovers(dir)).toEqual([]);
+  }, 60_000);
+
+  it("is byte-identical for the same inputs, policy, as_of and key (jsonl and parquet)", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir);
+    for (const format of ["jsonl", "parquet"]) {
+      const a = await cli(buildArgs(files, join(dir, `a-${format}`), ["--format", format]));
+      const b = await cli(buildArgs(files, join(dir, `b-${format}`), ["--format", format]));
+      expect([a.code, b.code]).toEqual([0, 0]);
+      const f = `dataset.${format}`;
+      expect(
+        readFileSync(join(dir, `a-${format}`, f)).equals(readFileSync(join(dir, `b-${format}`, f))),
+      ).toBe(true);
+      const ma = JSON.parse(readFileSync(join(dir, `a-${format}`, "manifest.json"), "utf8"));
+      const mb = JSON.parse(readFileSync(join(dir, `b-${format}`, "manifest.json"), "utf8"));
+      expect([ma.counts, ma.merkle_root, ma.output.sha256]).toEqual([
+        mb.counts,
+        mb.merkle_root,
+        mb.output.sha256,
+      ]);
+      expect(ma.run_id).not.toBe(mb.run_id);
+    }
+  }, 60_000);
+
+  it("records --no-redact and leaves text as written", async () => {
+    const dir = fresh();
+    const r = await cli(buildArgs(writeSmall(dir), join(dir, "out"), ["--no-redact"]));
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "out", "dataset.jsonl"), "utf8")).toContain(
+      "alice.walker@example.com",
+    );
+    expect(JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8")).redaction).toEqual({
+      enabled: false,
+      types: [],
+    });
+  }, 60_000);
+
+  it("never overwrites --out without --force, and replaces it with --force", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir);
+    const out = join(dir, "out");
+    expect((await cli(buildArgs(files, out))).code).toBe(0);
+    writeFileSync(join(out, "marker"), "x");
+    const again = await cli(buildArgs(files, out));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already exists");
+    expect(existsSync(join(out, "marker"))).toBe(true);
+    expect((await cli(buildArgs(files, out, ["--force"]))).code).toBe(0);
+    expect(existsSync(join(out, "marker"))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+  }, 60_000);
+
+  it("treats a gpc event that says allow as a deny", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir, {
+      consent: [
+        ...CONSENT,
+        {
+          member_id: "m-alice",
+          purpose: "genai_training",
+          choice: "allow",
+          at: "2024-11-01T00:00:00Z",
+          source: "gpc",
+        },
+      ],
+    });
+    expect((await cli(buildArgs(files, join(dir, "out")))).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
+    expect(m.counts.excluded.opted_out).toBe(1);
+  }, 60_000);
+});
+
+describe("build fails closed", () => {
+  const cases: [string, Parameters<typeof writeSmall>[1], RegExp][] = [
+    [
+      "a consent line that is not JSON",
+      { consent: [...CONSENT, "RAW:{broken"] },
+      /consent\.jsonl:3: /,
+    ],
+    [
+      "a consent choice that is neither allow nor deny",
+      { consent: [CONSENT[0], { ...CONSENT[1], choice: "maybe" }] },
+      /consent\.jsonl:2: .*choice/,
+    ],
+    [
+      "an unknown consent source",
+      { consent: [{ ...CONSENT[0], source: "web" }] },
+      /consent\.jsonl:1: .*source/,
+    ],
+    [
+      "a consent event without at",
+      { consent: [CONSENT[0], { ...CONSENT[1], at: null }] },
+      /consent\.jsonl:2: .*at/,
+    ],
+    [
+      "a consent event with a timestamp DuckDB would accept but RFC 3339 does not",
+      { consent: [{ ...CONSENT[0], at: "2024-10-01 12:00" }] },
+      /consent\.jsonl:1: .*at/,
+    ],
+    [
+      "a consent event without member_id",
+      { consent: [{ ...CONSENT[0], member_id: "" }] },
+      /consent\.jsonl:1: .*member_id/,
+    ],
+    [
+      "a consent event with a bad purpose",
+      { consent: [{ ...CONSENT[0], purpose: "GenAI" }] },
+      /consent\.jsonl:1: .*purpose/,
+    ],
+    [
+      "a member without id",
+      { members: [MEMBERS[0], { ...MEMBERS[1], id: null }] },
+      /members\.jsonl:2: .*id/,
+    ],
+    [
+      "a member with an impossible birth date",
+      { members: [{ ...MEMBERS[0], birth_date: "1990-02-30" }] },
+      /members\.jsonl:1: .*birth_date/,
+    ],
+    [
+      "a member with a bad deleted_at",
+      { members: [{ ...MEMBERS[0], deleted_at: "2024-13-01T00:00:00Z" }] },
+      /members\.jsonl:1: .*deleted_at/,
+    ],
+    [
+      "a duplicate member id",
+      { members: [...MEMBERS, MEMBERS[0]] },
+      /members\.jsonl.*duplicate member id "m-alice"/,
+    ],
+    [
+      "a duplicate item id",
+      { items: [...ITEMS, ITEMS[1]] },
+      /items\.jsonl.*duplicate item id "a-1"/,
+    ],
+  ];
+  it.each(cases)(
+    "exit 2 and nothing written: %s",
+    async (_name, over, message) => {
+      const dir = fresh();
+      const raw = (rows: unknown[] | undefined) =>
+        rows?.map((r) => (typeof r === "string" && r.startsWith("RAW:") ? r : r));
+      const files = writeSmall(dir, {
+        ...over,
+        ...(over?.consent ? { consent: raw(over.consent) } : {}),
+      });
+      // Lines given as "RAW:..." are written verbatim (not JSON-encoded).
+      for (const f of [files.consent, files.members, files.items]) {
+        writeFileSync(
+          f,
+          readFileSync(f, "utf8").replace(/^"RAW:(.*)"$/gm, (_m, s: string) =>
+            JSON.parse(`"${s}"`),
+          ),
+        );
+      }
+      const r = await cli(buildArgs(files, join(dir, "out")));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(join(dir, "out"))).toBe(false);
+      expect(leftovers(dir)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it("counts a bad item row as malformed, and fails on it with --strict", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir, {
+      items: [...ITEMS, { id: "q", author_id: "m-alice", kind: "post", created_at: "yesterday" }],
+    });
+    expect((await cli(buildArgs(files, join(dir, "a")))).code).toBe(0);
+    expect(
+      JSON.parse(readFileSync(join(dir, "a", "manifest.json"), "utf8")).counts.excluded.malformed,
+    ).toBe(1);
+    const strict = await cli(buildArgs(files, join(dir, "b"), ["--strict"]));
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/items\.jsonl:5: /);
+    expect(existsSync(join(dir, "b"))).toBe(false);
+  }, 60_000);
+
+  it("rejects a pseudonym key shorter than 32 bytes", async () => {
+    const dir = fresh();
+    const short = join(dir, "short.key");
+    writeFileSync(short, Buffer.alloc(31, 1));
+    const args = buildArgs(writeSmall(dir), join(dir, "out"));
+    args[args.indexOf("--pseudonym-key-file") + 1] = short;
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("at least 32 bytes");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
