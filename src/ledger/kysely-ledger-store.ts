@@ -15,6 +15,7 @@ import {
   type Acceptance,
   type AcceptanceKind,
   type ApiKeyRecord,
+  type AppendRequest,
   type AuditEntry,
   type AuditVerification,
   type ConsentStateRow,
@@ -368,78 +369,108 @@ export abstract class KyselyLedgerStore implements LedgerStore {
     const parsed = events.map((e, i) => parseOrThrow(newConsentEventSchema, e, `event #${i + 1}`));
     const context = parseOrThrow(writeContextSchema, ctx, "write context");
     if (parsed.length === 0) return [];
+    return this.write((trx) => this.appendInTrx(trx, parsed, context, idempotency));
+  }
+
+  async appendBatch(requests: readonly AppendRequest[]): Promise<StoredConsentEvent[][]> {
+    const parsed = requests.map((r, j) => ({
+      events: r.events.map((e, i) =>
+        parseOrThrow(newConsentEventSchema, e, `request #${j + 1}, event #${i + 1}`),
+      ),
+      context: parseOrThrow(writeContextSchema, r.ctx, `request #${j + 1}: write context`),
+      idempotency: r.idempotency,
+    }));
+    if (parsed.every((r) => r.events.length === 0)) return parsed.map(() => []);
     return this.write(async (trx) => {
-      await this.assertNotErased(
-        trx,
-        parsed.map((e) => e.memberId),
-      );
-      const now = this.clock();
-      const rows: EventInsert[] = parsed.map((e) => ({
-        id: randomEventId(),
-        member_id: e.memberId,
-        purpose: e.purpose,
-        choice: e.choice,
-        at: e.at,
-        source: e.source,
-        recorded_at: now,
-        tombstone: 0,
-      }));
-      const inserted = await this.insertEventRows(trx, rows, false);
-      for (const part of chunks(inserted)) {
-        await trx
-          .insertInto("ledger_event_context")
-          .values(
-            part.map((r) => ({
-              event_id: r.id,
-              member_id: r.member_id,
-              request_id: context.requestId,
-              actor: context.actor,
-            })),
-          )
-          .execute();
+      const out: StoredConsentEvent[][] = [];
+      for (const r of parsed) {
+        out.push(
+          r.events.length === 0
+            ? []
+            : await this.appendInTrx(trx, r.events, r.context, r.idempotency),
+        );
       }
-      await this.project(trx, inserted);
-      const stored = inserted.map((r) =>
-        toStored({ ...r, request_id: context.requestId, actor: context.actor }),
-      );
-      await this.audit(
-        trx,
-        stored.map((e) => ({
-          actor: context.actor,
-          action: "consent.append",
-          subject: `member:${e.memberId}`,
-          requestId: context.requestId,
-          details: {
-            eventId: e.id,
-            position: e.position,
-            purpose: e.purpose,
-            choice: e.choice,
-            at: e.at,
-            source: e.source,
-          },
-        })),
-      );
-      if (idempotency !== undefined) {
-        const response = idempotency.response(stored);
-        const saved = await this.insertIdempotency(trx, {
-          scope: idempotency.scope,
-          key: idempotency.key,
-          requestHash: idempotency.requestHash,
-          status: response.status,
-          body: response.body,
-          createdAt: now,
-        });
-        if (!saved) {
-          // The key was used by a request that committed first: undo this one entirely.
-          throw new TrainGateError(
-            "TG_E_CONFLICT",
-            `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used; retry to get its response`,
-            { key: idempotency.key },
-          );
-        }
-      }
-      return stored;
+      return out;
     });
+  }
+
+  /** One request's append inside a write transaction (shared by appendEvents and appendBatch). */
+  private async appendInTrx(
+    trx: LedgerTrx,
+    parsed: readonly NewConsentEvent[],
+    context: WriteContext,
+    idempotency: IdempotencyWrite | undefined,
+  ): Promise<StoredConsentEvent[]> {
+    await this.assertNotErased(
+      trx,
+      parsed.map((e) => e.memberId),
+    );
+    const now = this.clock();
+    const rows: EventInsert[] = parsed.map((e) => ({
+      id: randomEventId(),
+      member_id: e.memberId,
+      purpose: e.purpose,
+      choice: e.choice,
+      at: e.at,
+      source: e.source,
+      recorded_at: now,
+      tombstone: 0,
+    }));
+    const inserted = await this.insertEventRows(trx, rows, false);
+    for (const part of chunks(inserted)) {
+      await trx
+        .insertInto("ledger_event_context")
+        .values(
+          part.map((r) => ({
+            event_id: r.id,
+            member_id: r.member_id,
+            request_id: context.requestId,
+            actor: context.actor,
+          })),
+        )
+        .execute();
+    }
+    await this.project(trx, inserted);
+    const stored = inserted.map((r) =>
+      toStored({ ...r, request_id: context.requestId, actor: context.actor }),
+    );
+    await this.audit(
+      trx,
+      stored.map((e) => ({
+        actor: context.actor,
+        action: "consent.append",
+        subject: `member:${e.memberId}`,
+        requestId: context.requestId,
+        details: {
+          eventId: e.id,
+          position: e.position,
+          purpose: e.purpose,
+          choice: e.choice,
+          at: e.at,
+          source: e.source,
+        },
+      })),
+    );
+    if (idempotency !== undefined) {
+      const response = idempotency.response(stored);
+      const saved = await this.insertIdempotency(trx, {
+        scope: idempotency.scope,
+        key: idempotency.key,
+        requestHash: idempotency.requestHash,
+        status: response.status,
+        body: response.body,
+        createdAt: now,
+      });
+      if (!saved) {
+        // The key was used by a request that committed first: undo this one entirely.
+        throw new TrainGateError(
+          "TG_E_CONFLICT",
+          `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used; retry to get its response`,
+          { key: idempotency.key },
+        );
+      }
+    }
+    return stored;
   }
 
   async importEvents(
@@ -918,6 +949,11 @@ export abstract class KyselyLedgerStore implements LedgerStore {
         .deleteFrom("ledger_notices")
         .where("member_id", "=", memberId)
         .executeTakeFirst();
+      // Stored responses of the member's own requests may repeat their data.
+      const responses = await trx
+        .deleteFrom("ledger_idempotency")
+        .where("scope", "=", `member:${memberId}`)
+        .executeTakeFirst();
       await trx
         .insertInto("ledger_members")
         .values({ id: memberId, country: null, erased_at: now })
@@ -926,6 +962,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       const removed = {
         eventContexts: Number(contexts.numDeletedRows),
         notices: Number(notices.numDeletedRows),
+        idempotentResponses: Number(responses.numDeletedRows),
       };
       const tombstones = inserted.map((r) => toStored({ ...r, request_id: null, actor: null }));
       await this.audit(trx, [

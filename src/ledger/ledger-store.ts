@@ -164,7 +164,12 @@ export interface ErasureResult {
   /** The tombstone denies appended, one per purpose. */
   readonly tombstones: readonly StoredConsentEvent[];
   /** Rows of personal data removed beside the events. */
-  readonly removed: { readonly eventContexts: number; readonly notices: number };
+  readonly removed: {
+    readonly eventContexts: number;
+    readonly notices: number;
+    /** Stored idempotent responses of the member's own requests (scope `member:<id>`). */
+    readonly idempotentResponses: number;
+  };
 }
 
 /** An audit entry to append. `details` must be JSON (canonicalised for hashing). */
@@ -220,6 +225,13 @@ export interface IdempotencyWrite {
     status: number;
     body: z.infer<ReturnType<typeof z.json>>;
   };
+}
+
+/** One request of a group commit (`appendBatch`): what one `appendEvents` call would take. */
+export interface AppendRequest {
+  readonly events: readonly NewConsentEvent[];
+  readonly ctx: WriteContext;
+  readonly idempotency?: IdempotencyWrite | undefined;
 }
 
 /** API key roles. */
@@ -313,6 +325,15 @@ export interface LedgerStore {
     idempotency?: IdempotencyWrite,
   ): Promise<StoredConsentEvent[]>;
   /**
+   * Group commit: the requests of several concurrent callers in ONE transaction (one durable
+   * commit), each written exactly as its own `appendEvents` would write it (rows, projection,
+   * audit entries, idempotent response), in the given order. All or nothing: when any request
+   * fails (an erased member, an idempotency key already used) nothing is written and its error
+   * is thrown; the caller then retries the requests one by one with `appendEvents` so each
+   * gets its own outcome. Returns each request's stored events, in request order.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<StoredConsentEvent[][]>;
+  /**
    * Streams events into the ledger in ONE transaction: if the iterable throws (a bad row),
    * nothing is imported. Idempotent: an event whose content (member, purpose, choice, at,
    * source) is already stored is skipped. Appends one `consent.import` audit entry.
@@ -361,7 +382,8 @@ export interface LedgerStore {
 
   /**
    * GDPR art. 17 erasure (audited, one transaction): appends a tombstone deny per purpose the
-   * ledger knows, removes request metadata, notices, acceptances and the country, and marks
+   * ledger knows, removes request metadata, notices, acceptances, the member's stored
+   * idempotent responses (scope `member:<id>`) and the country, and marks
    * the member erased so later appends fail. Erasing twice throws `TG_E_CONFLICT`.
    */
   eraseMember(memberId: string, reason: string, ctx: WriteContext): Promise<ErasureResult>;

@@ -337,9 +337,18 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
         requestId: "req-e1",
       });
       await store.acceptDocument("e1", "privacy_policy-2025-02", T0 + DAY, cli);
+      await store.saveIdempotency({
+        scope: "member:e1",
+        key: "k-e1",
+        requestHash: "h",
+        status: 200,
+        body: { memberId: "e1" },
+        createdAt: T0,
+      });
       const result = await store.eraseMember("e1", "GDPR request #42", cli);
       expect(result.tombstones.length).toBeGreaterThanOrEqual(3);
-      expect(result.removed).toEqual({ eventContexts: 2, notices: 1 });
+      expect(result.removed).toEqual({ eventContexts: 2, notices: 1, idempotentResponses: 1 });
+      expect(await store.getIdempotency("member:e1", "k-e1")).toBeNull();
       const states = await store.currentState("e1");
       expect(states.map((s) => s.purpose)).toEqual(
         expect.arrayContaining(["genai_training", "safety_training", "ads_targeting"]),
