@@ -426,12 +426,7 @@ describe("build fails closed", () => {
     "exit 2 and nothing written: %s",
     async (_name, over, message) => {
       const dir = fresh();
-      const raw = (rows: unknown[] | undefined) =>
-        rows?.map((r) => (typeof r === "string" && r.startsWith("RAW:") ? r : r));
-      const files = writeSmall(dir, {
-        ...over,
-        ...(over?.consent ? { consent: raw(over.consent) } : {}),
-      });
+      const files = writeSmall(dir, over);
       // Lines given as "RAW:..." are written verbatim (not JSON-encoded).
       for (const f of [files.consent, files.members, files.items]) {
         writeFileSync(
