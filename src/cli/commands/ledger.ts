@@ -148,7 +148,7 @@ See docs/ledger.md for what is removed and what is kept.`,
             `tombstones (deny): ${r.tombstones.map((t) => `${t.purpose}@p${t.position}`).join(", ")}`,
           );
           out(
-            `removed: ${r.removed.eventContexts} request records, ${r.removed.notices} notices and acceptances, the member's country`,
+            `removed: ${r.removed.eventContexts} request records, ${r.removed.notices} notices and acceptances, ${r.removed.idempotentResponses} stored responses, the member's country`,
           );
         },
         { mustExist: true },
