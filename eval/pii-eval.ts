@@ -4,10 +4,10 @@
  * generated social-media set, and writes EVAL.md.
  */
 import { writeFileSync } from "node:fs";
-import { createRedactor } from "../src/redact/redactor.js";
 import { DEFAULT_SEED, generatePiiSet } from "./generate-pii-set.js";
 import type { EvalEntity, LabelledSpan, LabelledText } from "./labelled-text.js";
 import { openRedactionPeer, redactPiiPeer } from "./peers.js";
+import { microF1, trainGatePredictor } from "./pii-eval-lib.js";
 import {
   loadPresidioSet,
   OUT_OF_SCOPE_REASONS,
@@ -28,18 +28,6 @@ const TARGETS: Readonly<Partial<Record<EvalEntity, { recall: number; precision: 
   iban: { recall: 0.98, precision: 0.9 },
   person: { recall: 0.85, precision: 0.9 },
 };
-
-/** TrainGate's spans as scored entities: a member's name is a person. */
-export function trainGatePredictor(memberNames: readonly string[]) {
-  const r = createRedactor({ memberNames, enabled: {} });
-  return (text: string): LabelledSpan[] =>
-    r.spans(text).map((s) => ({
-      start: s.start,
-      end: s.end,
-      type: s.type === "member_name" ? "person" : s.type,
-      label: s.type,
-    }));
-}
 
 async function predictAsync(
   set: readonly LabelledText[],
@@ -93,24 +81,6 @@ function comparison(results: { name: string; scores: Map<EvalEntity, EntityScore
     );
   }
   return rows.join("\n");
-}
-
-/** Micro-averaged F1 over the entities that have gold spans. */
-export function microF1(scores: Map<EvalEntity, EntityScore>): number {
-  let gold = 0;
-  let found = 0;
-  let predicted = 0;
-  let correct = 0;
-  for (const s of scores.values()) {
-    if (s.gold === 0) continue;
-    gold += s.gold;
-    found += s.found;
-    predicted += s.predicted;
-    correct += s.correct;
-  }
-  const p = correct / predicted;
-  const r = found / gold;
-  return (2 * p * r) / (p + r);
 }
 
 async function main(): Promise<void> {

