@@ -26,25 +26,23 @@ import { recordBuild } from "../lineage/record-build.js";
 import type { ConsentEvent } from "../policy/domain.js";
 import { consentState } from "../policy/evaluate/consent-state.js";
 import { parseTimestamp } from "../policy/time.js";
-import { type RunningServer, startServer } from "../server/start-server.js";
+import { type RunningServer, type ServeOptions, startServer } from "../server/start-server.js";
 import { DEMO_AS_OF, DEMO_ITEMS, DEMO_MEMBERS, DEMO_SEED } from "./demo-defaults.js";
 import { publishDemoDocuments } from "./demo-documents.js";
 import { generateExport } from "./generate-export.js";
 import { type DemoMembers, pickDemoMembers } from "./pick-demo-members.js";
 
-/** Options of `traingate demo start`. */
-export interface StartDemoOptions {
-  /** The demo's data directory (default `.traingate/demo`). */
-  readonly dataDir?: string | undefined;
-  /** A ledger URL instead of the embedded SQLite file in the data directory. */
-  readonly database?: string | undefined;
-  readonly host?: string | undefined;
-  readonly port?: number | undefined;
+/**
+ * Options of `traingate demo start`. `dataDir` is the demo's own data directory (default
+ * `.traingate/demo`); `database` a ledger URL instead of the SQLite file in it; the rest of the
+ * server options are `serve`'s.
+ */
+export interface StartDemoOptions
+  extends Pick<ServeOptions, "dataDir" | "database" | "host" | "port" | "logLevel"> {
   /** Sizes of a new demo platform (an existing one keeps its own). */
   readonly members?: number | undefined;
   readonly items?: number | undefined;
   readonly seed?: string | undefined;
-  readonly logLevel?: string | undefined;
   /** The server's present, epoch µs (the wall clock by default): picks a minor who still is one. */
   readonly now?: () => number;
   /** Where progress lines go. */
