@@ -4,13 +4,26 @@
  * events table, its position and the append-only triggers are each backend's own, in its
  * migrations file.
  */
-import type { Kysely } from "kysely";
+import type { CreateTableBuilder, Kysely } from "kysely";
 
 /** Column type for epoch-µs instants and positions. */
 export type WideInteger = "integer" | "bigint";
 
-/** Creates every ledger table except `ledger_events` (first migration of both backends). */
-export async function createSharedTables(db: Kysely<unknown>, wide: WideInteger): Promise<void> {
+/** A backend's finishing touch for tables keyed by a composite primary key. */
+export type KeyedTableOptions = (
+  table: CreateTableBuilder<string, string>,
+) => CreateTableBuilder<string, string>;
+
+/**
+ * Creates every ledger table except `ledger_events` (first migration of both backends).
+ * `keyed` is applied to the tables with a composite primary key (SQLite makes them
+ * `without rowid`: one B-tree per table instead of two).
+ */
+export async function createSharedTables(
+  db: Kysely<unknown>,
+  wide: WideInteger,
+  keyed: KeyedTableOptions = (t) => t,
+): Promise<void> {
   await db.schema
     .createTable("ledger_event_context")
     .addColumn("event_id", "text", (c) => c.primaryKey())
@@ -33,6 +46,7 @@ export async function createSharedTables(db: Kysely<unknown>, wide: WideInteger)
     .addColumn("position", wide, (c) => c.notNull())
     .addColumn("erased", "integer", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("ledger_state_pk", ["member_id", "purpose"])
+    .$call(keyed)
     .execute();
   await db.schema
     .createTable("ledger_members")
@@ -64,6 +78,7 @@ export async function createSharedTables(db: Kysely<unknown>, wide: WideInteger)
     .addColumn("accepted_at", wide)
     .addColumn("acceptance", "text")
     .addPrimaryKeyConstraint("ledger_notices_pk", ["member_id", "document_id"])
+    .$call(keyed)
     .execute();
   await db.schema
     .createTable("ledger_audit")
@@ -86,6 +101,7 @@ export async function createSharedTables(db: Kysely<unknown>, wide: WideInteger)
     .addColumn("body", "text", (c) => c.notNull())
     .addColumn("created_at", wide, (c) => c.notNull())
     .addPrimaryKeyConstraint("ledger_idempotency_pk", ["scope", "key"])
+    .$call(keyed)
     .execute();
   await db.schema
     .createTable("ledger_api_keys")

@@ -80,7 +80,7 @@ export class SqliteLedgerStore extends KyselyLedgerStore {
         `insert into ledger_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertIgnore: this.database.prepare(
-        `insert into ledger_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+        `insert into ledger_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (member_id, id) do nothing`,
       ),
       upsertState: this.database.prepare(
         `insert into ledger_state (member_id, purpose, choice, at, source, position, erased)
