@@ -3,5 +3,11 @@ import { apiBenchmark } from "./api.bench.js";
 import type { Benchmark } from "./bench.js";
 import { evaluatorBenchmark } from "./evaluator.bench.js";
 import { ledgerBenchmark } from "./ledger.bench.js";
+import { lineageBenchmark } from "./lineage.bench.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [evaluatorBenchmark, apiBenchmark, ledgerBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  evaluatorBenchmark,
+  apiBenchmark,
+  ledgerBenchmark,
+  lineageBenchmark,
+];

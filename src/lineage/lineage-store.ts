@@ -108,19 +108,39 @@ function toRun(r: Selectable<RunsTable>): Run {
   };
 }
 
-function toObligation(r: Selectable<LineageTables["lineage_obligations"]>): Obligation {
+/** An obligation row joined with its trigger and run. */
+interface ObligationRow {
+  id: number;
+  member_id: string;
+  run_id: string;
+  purpose: string;
+  trigger_key: string;
+  at: number | string;
+  created_at: number | string;
+  status: string;
+  reason: string | null;
+  resolved_at: number | string | null;
+}
+
+function toObligation(r: ObligationRow): Obligation {
   return {
     id: Number(r.id),
     memberId: r.member_id,
     runId: r.run_id,
     purpose: r.purpose,
     triggerKey: r.trigger_key,
-    triggerAt: Number(r.trigger_at),
+    triggerAt: Number(r.at),
     createdAt: Number(r.created_at),
     status: r.status as ObligationStatus,
     reason: r.reason,
     resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
   };
+}
+
+/** A new obligation: which trigger, which run (their `seq`s). */
+export interface ObligationPair {
+  readonly triggerSeq: number;
+  readonly runSeq: number;
 }
 
 /** The lineage registry over one database. */
@@ -261,54 +281,51 @@ export class LineageStore {
     asOf: number,
     members: ReadonlySet<number>,
   ): Promise<void> {
+    const run = await trx
+      .selectFrom("lineage_runs")
+      .select("seq")
+      .where("run_id", "=", runId)
+      .executeTakeFirstOrThrow();
     const triggers = await trx
       .selectFrom("lineage_triggers as t")
       .innerJoin("lineage_member_ids as d", "d.id", "t.member_id")
-      .select(["t.trigger_key", "t.member_id", "t.at", "d.dense"])
+      .select(["t.seq", "d.dense"])
       .where("t.purpose", "=", purpose)
       .where("t.at", ">", asOf)
       .where((eb) => eb.or([eb("t.prev_at", "is", null), eb("t.prev_at", "<=", asOf)]))
       .execute();
-    const keys: ObligationKey[] = triggers
-      .filter((t) => members.has(Number(t.dense)))
-      .map((t) => ({
-        memberId: t.member_id,
-        runId,
-        purpose,
-        triggerKey: t.trigger_key,
-        triggerAt: Number(t.at),
-      }));
-    await this.insertObligations(trx, keys);
+    await this.insertObligations(
+      trx,
+      triggers
+        .filter((t) => members.has(Number(t.dense)))
+        .map((t) => ({ triggerSeq: Number(t.seq), runSeq: Number(run.seq) })),
+    );
   }
 
-  /** Inserts obligations (status open), skipping those that exist. Returns how many were new. */
+  /**
+   * Inserts obligations (status open), skipping those that exist. Returns how many were new.
+   * An opt-out wave can open millions, so rows go in as arrays, not bound parameters per row:
+   * SQLite reads a JSON array with json_each, PostgreSQL two int[] with unnest.
+   */
   async insertObligations(
     trx: Transaction<LineageTables>,
-    keys: readonly ObligationKey[],
+    pairs: readonly ObligationPair[],
   ): Promise<number> {
     const createdAt = this.now();
     let added = 0;
-    // 8 columns per row: 4000 rows stay under both backends' parameter limits.
-    for (let i = 0; i < keys.length; i += 4000) {
-      const res = await trx
-        .insertInto("lineage_obligations")
-        .values(
-          keys.slice(i, i + 4000).map((k) => ({
-            member_id: k.memberId,
-            run_id: k.runId,
-            purpose: k.purpose,
-            trigger_key: k.triggerKey,
-            trigger_at: k.triggerAt,
-            created_at: createdAt,
-            status: "open",
-            reason: null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(["member_id", "run_id", "purpose", "trigger_key"]).doNothing(),
-        )
-        .executeTakeFirst();
-      added += Number(res.numInsertedOrUpdatedRows ?? 0n);
+    for (let i = 0; i < pairs.length; i += 100_000) {
+      const part = pairs.slice(i, i + 100_000);
+      const res =
+        this.dialect === "postgres"
+          ? await sql`insert into lineage_obligations (trigger_seq, run_seq, created_at, status)
+              select t, r, ${createdAt}, 'open'
+              from unnest(${part.map((p) => p.triggerSeq)}::int[], ${part.map((p) => p.runSeq)}::int[]) as u(t, r)
+              on conflict (trigger_seq, run_seq) do nothing`.execute(trx)
+          : await sql`insert into lineage_obligations (trigger_seq, run_seq, created_at, status)
+              select value ->> 0, value ->> 1, ${createdAt}, 'open'
+              from json_each(${JSON.stringify(part.map((p) => [p.triggerSeq, p.runSeq]))}) where true
+              on conflict (trigger_seq, run_seq) do nothing`.execute(trx);
+      added += Number(res.numAffectedRows ?? 0n);
     }
     return added;
   }
@@ -471,6 +488,25 @@ export class LineageStore {
     return out;
   }
 
+  private obligationQuery(db: Db = this.db) {
+    return db
+      .selectFrom("lineage_obligations as o")
+      .innerJoin("lineage_triggers as t", "t.seq", "o.trigger_seq")
+      .innerJoin("lineage_runs as r", "r.seq", "o.run_seq")
+      .select([
+        "o.id",
+        "t.member_id",
+        "r.run_id",
+        "r.purpose",
+        "t.trigger_key",
+        "t.at",
+        "o.created_at",
+        "o.status",
+        "o.reason",
+        "o.resolved_at",
+      ]);
+  }
+
   /** Obligations, oldest first, filtered by status, member, run or purpose; paged by id. */
   async listObligations(
     filter: {
@@ -482,46 +518,46 @@ export class LineageStore {
       limit?: number;
     } = {},
   ): Promise<Obligation[]> {
-    let q = this.db.selectFrom("lineage_obligations").selectAll().orderBy("id");
-    if (filter.status !== undefined) q = q.where("status", "=", filter.status);
-    if (filter.memberId !== undefined) q = q.where("member_id", "=", filter.memberId);
-    if (filter.runId !== undefined) q = q.where("run_id", "=", filter.runId);
-    if (filter.purpose !== undefined) q = q.where("purpose", "=", filter.purpose);
-    if (filter.afterId !== undefined) q = q.where("id", ">", filter.afterId);
+    let q = this.obligationQuery().orderBy("o.id");
+    if (filter.status !== undefined) q = q.where("o.status", "=", filter.status);
+    if (filter.memberId !== undefined) q = q.where("t.member_id", "=", filter.memberId);
+    if (filter.runId !== undefined) q = q.where("r.run_id", "=", filter.runId);
+    if (filter.purpose !== undefined) q = q.where("r.purpose", "=", filter.purpose);
+    if (filter.afterId !== undefined) q = q.where("o.id", ">", filter.afterId);
     if (filter.limit !== undefined) q = q.limit(filter.limit);
-    return (await q.execute()).map((r) => toObligation(r));
+    return (await q.execute()).map(toObligation);
   }
 
-  /** Counts of obligations by status, opened and closed within an instant window. */
+  /** Counts of obligations by status, and those opened and closed within an instant window. */
   async obligationCounts(
     filter: { purpose?: string; from?: number; until?: number } = {},
   ): Promise<{ opened: number; closed: number; open: number; byStatus: Record<string, number> }> {
-    let q = this.db
-      .selectFrom("lineage_obligations")
-      .select(["status", sql<number>`count(*)`.as("n")])
-      .groupBy("status");
-    if (filter.purpose !== undefined) q = q.where("purpose", "=", filter.purpose);
-    const all = await q.execute();
+    const base = () => {
+      let q = this.db
+        .selectFrom("lineage_obligations as o")
+        .innerJoin("lineage_runs as r", "r.seq", "o.run_seq");
+      if (filter.purpose !== undefined) q = q.where("r.purpose", "=", filter.purpose);
+      return q;
+    };
+    const all = await base()
+      .select(["o.status", sql<number>`count(*)`.as("n")])
+      .groupBy("o.status")
+      .execute();
     const byStatus: Record<string, number> = Object.fromEntries(
       OBLIGATION_STATUSES.map((s) => [s, 0]),
     );
     for (const r of all) byStatus[r.status] = Number(r.n);
-    let opened = this.db.selectFrom("lineage_obligations").select(sql<number>`count(*)`.as("n"));
-    let closed = this.db
-      .selectFrom("lineage_obligations")
+    let opened = base().select(sql<number>`count(*)`.as("n"));
+    let closed = base()
       .select(sql<number>`count(*)`.as("n"))
-      .where("resolved_at", "is not", null);
-    if (filter.purpose !== undefined) {
-      opened = opened.where("purpose", "=", filter.purpose);
-      closed = closed.where("purpose", "=", filter.purpose);
-    }
+      .where("o.resolved_at", "is not", null);
     if (filter.from !== undefined) {
-      opened = opened.where("created_at", ">=", filter.from);
-      closed = closed.where("resolved_at", ">=", filter.from);
+      opened = opened.where("o.created_at", ">=", filter.from);
+      closed = closed.where("o.resolved_at", ">=", filter.from);
     }
     if (filter.until !== undefined) {
-      opened = opened.where("created_at", "<", filter.until);
-      closed = closed.where("resolved_at", "<", filter.until);
+      opened = opened.where("o.created_at", "<", filter.until);
+      closed = closed.where("o.resolved_at", "<", filter.until);
     }
     return {
       opened: Number((await opened.executeTakeFirst())?.n ?? 0),
@@ -544,11 +580,7 @@ export class LineageStore {
       .where("id", "=", id)
       .where("status", "=", "open")
       .executeTakeFirst();
-    const row = await this.db
-      .selectFrom("lineage_obligations")
-      .selectAll()
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const row = await this.obligationQuery().where("o.id", "=", id).executeTakeFirst();
     if (row === undefined)
       throw new TrainGateError("TG_E_NOT_FOUND", `no obligation ${id}`, { id });
     if (Number(res.numUpdatedRows) === 0)

@@ -61,6 +61,7 @@ export interface ModelRunsTable {
 
 /** A member's choice turning to deny, as seen on the ledger's change feed. */
 export interface TriggersTable {
+  seq: Generated<number>;
   trigger_key: string;
   member_id: string;
   purpose: string;
@@ -79,14 +80,11 @@ export interface ConsentLastTable {
   last_trigger_at: BigIntColumn | null;
 }
 
-/** One obligation: a run of a purpose contained a member who later turned to deny. */
+/** One obligation: a run (`run_seq`) contained a member who later turned to deny (`trigger_seq`). */
 export interface ObligationsTable {
   id: Generated<number>;
-  member_id: string;
-  run_id: string;
-  purpose: string;
-  trigger_key: string;
-  trigger_at: BigIntColumn;
+  trigger_seq: number;
+  run_seq: number;
   created_at: BigIntColumn;
   status: string;
   reason: string | null;

@@ -70,7 +70,8 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable("lineage_triggers")
-          .addColumn("trigger_key", "text", (c) => c.primaryKey())
+          .addColumn("seq", serial, (c) => c.primaryKey())
+          .addColumn("trigger_key", "text", (c) => c.notNull().unique())
           .addColumn("member_id", "text", (c) => c.notNull())
           .addColumn("purpose", "text", (c) => c.notNull())
           .addColumn("at", "bigint", (c) => c.notNull())
@@ -91,24 +92,18 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
           .addColumn("last_trigger_at", "bigint")
           .addPrimaryKeyConstraint("lineage_consent_last_pk", ["member_id", "purpose"])
           .execute();
+        // Obligations can number millions after an opt-out wave (members x runs), so a row
+        // is two integers (trigger, run) plus its status; ids and dates come from the joins.
         await db.schema
           .createTable("lineage_obligations")
           .addColumn("id", serial, (c) => c.primaryKey())
-          .addColumn("member_id", "text", (c) => c.notNull())
-          .addColumn("run_id", "text", (c) => c.notNull())
-          .addColumn("purpose", "text", (c) => c.notNull())
-          .addColumn("trigger_key", "text", (c) => c.notNull())
-          .addColumn("trigger_at", "bigint", (c) => c.notNull())
+          .addColumn("trigger_seq", "integer", (c) => c.notNull())
+          .addColumn("run_seq", "integer", (c) => c.notNull())
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .addColumn("status", "text", (c) => c.notNull())
           .addColumn("reason", "text")
           .addColumn("resolved_at", "bigint")
-          .addUniqueConstraint("lineage_obligations_key", [
-            "member_id",
-            "run_id",
-            "purpose",
-            "trigger_key",
-          ])
+          .addUniqueConstraint("lineage_obligations_key", ["trigger_seq", "run_seq"])
           .execute();
         await db.schema
           .createIndex("lineage_obligations_status")
@@ -118,7 +113,7 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
         await db.schema
           .createIndex("lineage_obligations_run")
           .on("lineage_obligations")
-          .column("run_id")
+          .column("run_seq")
           .execute();
         await db.schema
           .createTable("lineage_cursors")

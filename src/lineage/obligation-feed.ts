@@ -65,12 +65,18 @@ function applyChange(states: Map<string, LastState>, c: ConsentChange): Trigger 
     : null;
 }
 
+/** A trigger and a run it opens an obligation against. */
+interface Match {
+  readonly trigger: Trigger;
+  readonly run: IndexedRun;
+}
+
 /** The obligations `triggers` open against `runs`, given each member's dense id. */
 function obligationsFor(
   triggers: readonly Trigger[],
   dense: ReadonlyMap<string, number>,
   runs: readonly IndexedRun[],
-): ObligationKey[] {
+): Match[] {
   const byPurpose = new Map<string, Map<number, Trigger[]>>();
   for (const t of triggers) {
     const d = dense.get(t.memberId);
@@ -87,22 +93,15 @@ function obligationsFor(
   const bitmaps = new Map(
     [...byPurpose].map(([p, m]) => [p, new RoaringBitmap32(m.keys())] as const),
   );
-  const out: ObligationKey[] = [];
+  const out: Match[] = [];
   for (const run of runs) {
     const members = byPurpose.get(run.purpose);
     const wanted = bitmaps.get(run.purpose);
     if (members === undefined || wanted === undefined) continue;
     for (const d of RoaringBitmap32.and(run.members, wanted)) {
       for (const t of members.get(d) ?? []) {
-        if (run.asOf < t.at && (t.prevAt === null || run.asOf >= t.prevAt)) {
-          out.push({
-            memberId: t.memberId,
-            runId: run.runId,
-            purpose: run.purpose,
-            triggerKey: t.key,
-            triggerAt: t.at,
-          });
-        }
+        if (run.asOf < t.at && (t.prevAt === null || run.asOf >= t.prevAt))
+          out.push({ trigger: t, run });
       }
     }
   }
@@ -230,9 +229,16 @@ export async function processObligations(
       const dense = await lookupDense(trx, "lineage_member_ids", [
         ...new Set(found.map((t) => t.memberId)),
       ]);
+      const seqs = await triggerSeqs(
+        trx,
+        found.map((t) => t.key),
+      );
       const added = await store.insertObligations(
         trx,
-        obligationsFor(found, dense, store.index.all()),
+        obligationsFor(found, dense, store.index.all()).map((m) => ({
+          triggerSeq: seqs.get(m.trigger.key)!,
+          runSeq: m.run.seq,
+        })),
       );
       await options.beforeCommit?.(batches + 1);
       await trx
@@ -254,6 +260,23 @@ export async function processObligations(
     cursor = page.nextCursor;
   }
   return { changes, triggers, opened, batches, cursor };
+}
+
+/** The `seq` of each stored trigger among `keys`. */
+async function triggerSeqs(
+  db: Transaction<LineageTables> | LineageStore["db"],
+  keys: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < keys.length; i += 5000) {
+    const rows = await db
+      .selectFrom("lineage_triggers")
+      .select(["seq", "trigger_key"])
+      .where("trigger_key", "in", keys.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) out.set(r.trigger_key, Number(r.seq));
+  }
+  return out;
 }
 
 async function readCursor(store: LineageStore): Promise<string | null> {
@@ -304,9 +327,17 @@ export async function recomputeObligations(
   const dense = await lookupDense(store.db, "lineage_member_ids", [
     ...new Set(triggers.map((t) => t.memberId)),
   ]);
-  const expected = obligationsFor(triggers, dense, store.index.all()).sort((a, b) =>
-    keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0,
-  );
+  const matches = obligationsFor(triggers, dense, store.index.all());
+  const expected = matches
+    .map(({ trigger, run }) => ({
+      memberId: trigger.memberId,
+      runId: run.runId,
+      purpose: run.purpose,
+      triggerKey: trigger.key,
+      triggerAt: trigger.at,
+    }))
+    .sort((a, b) => (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0));
+  const runSeq = new Map(store.index.all().map((r) => [r.runId, r.seq]));
   const stored = new Map<string, ObligationKey>();
   let afterId = 0;
   for (;;) {
@@ -329,7 +360,14 @@ export async function recomputeObligations(
   if (options.apply === true && missing.length > 0) {
     await store.db.transaction().execute(async (trx) => {
       await store.lockObligations(trx);
-      await store.insertObligations(trx, missing);
+      // Only triggers the processor stored can carry obligations; run it first for the rest.
+      const seqs = await triggerSeqs(trx, [...new Set(missing.map((k) => k.triggerKey))]);
+      await store.insertObligations(
+        trx,
+        missing
+          .filter((k) => seqs.has(k.triggerKey))
+          .map((k) => ({ triggerSeq: seqs.get(k.triggerKey)!, runSeq: runSeq.get(k.runId)! })),
+      );
     });
   }
   return { expected, missing, extra };
