@@ -22,9 +22,8 @@ import { importConsentFile } from "../ledger/import-file.js";
 import { openLedger } from "../ledger/open-ledger.js";
 import type { Run } from "../lineage/lineage-store.js";
 import { withLineage } from "../lineage/open-lineage.js";
-import { recordBuild } from "../lineage/record-build.js";
+import { registerBuild } from "../lineage/record-build.js";
 import type { ConsentEvent } from "../policy/domain.js";
-import { consentState } from "../policy/evaluate/consent-state.js";
 import { parseTimestamp } from "../policy/time.js";
 import { type RunningServer, type ServeOptions, startServer } from "../server/start-server.js";
 import { DEMO_AS_OF, DEMO_ITEMS, DEMO_MEMBERS, DEMO_SEED } from "./demo-defaults.js";
@@ -198,23 +197,13 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
       collectIds: true,
       progress: new BuildProgress(false),
     });
-    const authors = built.authorIds ?? [];
-    const byMember = new Map<string, ConsentEvent[]>();
-    for (const e of await ledgerEvents()) {
-      const list = byMember.get(e.memberId);
-      if (list === undefined) byMember.set(e.memberId, [e]);
-      else list.push(e);
-    }
-    let allow = 0;
-    for (const id of authors) {
-      const gpc = policy.purposes[PURPOSE]?.gpc ?? true;
-      if (consentState(byMember.get(id) ?? [], PURPOSE, asOf, gpc).state === "allow") allow++;
-    }
-    run = await recordBuild({
+    run = await registerBuild({
       manifest: built.manifest,
-      itemIds: built.includedIds ?? [],
-      memberIds: authors,
-      memberConsent: { allow, none: authors.length - allow },
+      includedIds: built.includedIds ?? [],
+      authorIds: built.authorIds ?? [],
+      policy,
+      membersPath: files.members,
+      consent: ledgerEvents,
       where,
     });
     // A model trained on the run, so lineage has the whole chain: member -> run -> model.
