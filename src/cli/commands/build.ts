@@ -6,6 +6,12 @@ import { dataDir } from "../../config/data-dir.js";
 import { loadPolicyOption } from "../../config/load-policy.js";
 import { TrainGateError } from "../../errors.js";
 import { REASONS } from "../../policy/domain.js";
+import {
+  type BuildLineageOptions,
+  recordBuildLineage,
+  wantsLineage,
+  withLineageOptions,
+} from "../build-lineage.js";
 import type { RegisterCommand } from "../command.js";
 import { out } from "../command.js";
 import { consentFromLedger } from "../consent-from-ledger.js";
@@ -17,7 +23,7 @@ import {
   withPolicyOptions,
 } from "../options.js";
 
-interface BuildCliOptions {
+interface BuildCliOptions extends BuildLineageOptions {
   preset?: string;
   policy?: string;
   purpose?: string;
@@ -86,6 +92,7 @@ export const registerBuild: RegisterCommand = (program: Command) => {
     .option("--threads <n>", "DuckDB threads (default: all cores)");
   withPolicyOptions(cmd);
   withExportOptions(cmd);
+  withLineageOptions(cmd);
   cmd.addHelpText(
     "after",
     `
@@ -123,7 +130,9 @@ Example:
       progress: BuildProgress.forTerminal(opts.quiet === true),
       ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
       ...(threads === undefined ? {} : { threads }),
+      collectIds: wantsLineage(opts),
     });
+    await recordBuildLineage(opts, result, policy);
     if (opts.quiet) return;
     const m = result.manifest;
     out(
