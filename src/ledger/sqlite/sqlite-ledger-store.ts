@@ -12,8 +12,10 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   Kysely,
+  type SqliteDatabase,
   SqliteDialect,
   SqliteDriver,
+  type SqliteStatement,
 } from "kysely";
 import { TrainGateError } from "../../errors.js";
 import {
@@ -33,9 +35,33 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/** Most distinct statements kept prepared (IN lists of many lengths would grow it forever). */
+const STATEMENT_CACHE = 256;
+
+/**
+ * The database as Kysely sees it, with prepared statements reused: Kysely's driver prepares
+ * every query afresh, which costs more than running a short one. Safe because the store never
+ * streams (a statement iterating cannot be reused) and one connection runs one query at a time.
+ */
+function cachingDatabase(database: Database.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      let stmt = cache.get(sql);
+      if (stmt === undefined) {
+        if (cache.size >= STATEMENT_CACHE) cache.clear();
+        stmt = database.prepare(sql) as unknown as SqliteStatement;
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #database: Database.Database;
-  constructor(database: Database.Database) {
+  readonly #database: SqliteDatabase;
+  constructor(database: SqliteDatabase) {
     super({ database });
     this.#database = database;
   }
@@ -112,7 +138,9 @@ export class SqliteLedgerStore extends KyselyLedgerStore {
     // 64 MiB of page cache: imports insert content-hash ids in random order into the unique
     // index, which thrashes SQLite's default 2 MiB cache.
     database.pragma("cache_size = -65536");
-    const db = new Kysely<LedgerTables>({ dialect: new ImmediateSqliteDialect(database) });
+    const db = new Kysely<LedgerTables>({
+      dialect: new ImmediateSqliteDialect(cachingDatabase(database)),
+    });
     return new SqliteLedgerStore(db, clock, database);
   }
 
