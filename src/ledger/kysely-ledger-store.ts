@@ -381,14 +381,72 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       idempotency: r.idempotency,
     }));
     if (parsed.every((r) => r.events.length === 0)) return parsed.map(() => []);
+    // The same rows, projection, audit entries and responses as one appendEvents per request,
+    // but each step runs once for the whole batch: the batch costs a few statements, not a
+    // few per request.
     return this.write(async (trx) => {
+      await this.assertNotErased(
+        trx,
+        parsed.flatMap((r) => r.events.map((e) => e.memberId)),
+      );
+      const now = this.clock();
+      const rows: EventInsert[] = parsed.flatMap((r) =>
+        r.events.map((e) => ({
+          id: randomEventId(),
+          member_id: e.memberId,
+          purpose: e.purpose,
+          choice: e.choice,
+          at: e.at,
+          source: e.source,
+          recorded_at: now,
+          tombstone: 0,
+        })),
+      );
+      const inserted = await this.insertEventRows(trx, rows, false);
+      const contexts = parsed.flatMap((r) => r.events.map(() => r.context));
+      for (const part of chunks(inserted.map((row, i) => ({ row, ctx: contexts[i]! })))) {
+        await trx
+          .insertInto("ledger_event_context")
+          .values(
+            part.map(({ row, ctx }) => ({
+              event_id: row.id,
+              member_id: row.member_id,
+              request_id: ctx.requestId,
+              actor: ctx.actor,
+            })),
+          )
+          .execute();
+      }
+      await this.project(trx, inserted);
+      const stored = inserted.map((row, i) =>
+        toStored({ ...row, request_id: contexts[i]!.requestId, actor: contexts[i]!.actor }),
+      );
+      await this.audit(
+        trx,
+        stored.map((e) => ({
+          actor: e.actor!,
+          action: "consent.append",
+          subject: `member:${e.memberId}`,
+          requestId: e.requestId,
+          details: {
+            eventId: e.id,
+            position: e.position,
+            purpose: e.purpose,
+            choice: e.choice,
+            at: e.at,
+            source: e.source,
+          },
+        })),
+      );
       const out: StoredConsentEvent[][] = [];
+      let next = 0;
       for (const r of parsed) {
-        out.push(
-          r.events.length === 0
-            ? []
-            : await this.appendInTrx(trx, r.events, r.context, r.idempotency),
-        );
+        const mine = stored.slice(next, next + r.events.length);
+        next += r.events.length;
+        out.push(mine);
+        if (r.idempotency !== undefined && mine.length > 0) {
+          await this.storeIdempotentResponse(trx, r.idempotency, mine, now);
+        }
       }
       return out;
     });
@@ -452,25 +510,35 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       })),
     );
     if (idempotency !== undefined) {
-      const response = idempotency.response(stored);
-      const saved = await this.insertIdempotency(trx, {
-        scope: idempotency.scope,
-        key: idempotency.key,
-        requestHash: idempotency.requestHash,
-        status: response.status,
-        body: response.body,
-        createdAt: now,
-      });
-      if (!saved) {
-        // The key was used by a request that committed first: undo this one entirely.
-        throw new TrainGateError(
-          "TG_E_CONFLICT",
-          `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used; retry to get its response`,
-          { key: idempotency.key },
-        );
-      }
+      await this.storeIdempotentResponse(trx, idempotency, stored, now);
     }
     return stored;
+  }
+
+  /** Stores a write's idempotent response; a key already used undoes the whole transaction. */
+  private async storeIdempotentResponse(
+    trx: LedgerTrx,
+    idempotency: IdempotencyWrite,
+    stored: readonly StoredConsentEvent[],
+    now: number,
+  ): Promise<void> {
+    const response = idempotency.response(stored);
+    const saved = await this.insertIdempotency(trx, {
+      scope: idempotency.scope,
+      key: idempotency.key,
+      requestHash: idempotency.requestHash,
+      status: response.status,
+      body: response.body,
+      createdAt: now,
+    });
+    if (!saved) {
+      // The key was used by a request that committed first: undo this one entirely.
+      throw new TrainGateError(
+        "TG_E_CONFLICT",
+        `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used; retry to get its response`,
+        { key: idempotency.key },
+      );
+    }
   }
 
   async importEvents(
