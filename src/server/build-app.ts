@@ -20,6 +20,7 @@ import { type Audience, type Principal, principalLabel, type RouteAccess } from 
 import { TokenVerifier } from "./auth/token-verifier.js";
 import type { ServerContext } from "./context.js";
 import { installErrorHandler, sendError } from "./error-handler.js";
+import { GroupCommitter } from "./group-commit.js";
 import { installIdempotency } from "./idempotency.js";
 import { requestId } from "./request-id.js";
 import { ROUTE_PLUGINS } from "./routes/index.js";
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     dataDir: options.dataDir,
     defaultExport: options.defaultExport,
     continuedUse: new ContinuedUseTracker(options.store),
+    appender: new GroupCommitter(options.store),
   };
   const tokens = new TokenVerifier({
     jwksUrl: options.jwksUrl,

@@ -7,6 +7,7 @@ import type { ExportPaths } from "../export/load-export.js";
 import type { LedgerStore } from "../ledger/ledger-store.js";
 import type { Policy } from "../policy/model.js";
 import type { DemoKey } from "./auth/demo-key.js";
+import type { GroupCommitter } from "./group-commit.js";
 import type { ContinuedUseTracker } from "./routes/member/continued-use.js";
 
 /** The server's shared state, passed to each route plugin as its options. */
@@ -19,6 +20,8 @@ export interface ServerContext {
   /** Demo mode's signing key; undefined when the server is not in demo mode. */
   readonly demoKey: DemoKey | undefined;
   readonly dataDir: string;
+  /** Consent writes of concurrent requests, batched into shared transactions. */
+  readonly appender: GroupCommitter;
   /** Records policy acceptance by continued use on member requests, without a write each time. */
   readonly continuedUse: ContinuedUseTracker;
   /** The default export for what-if (`--export-dir`), when given. */

@@ -18,6 +18,8 @@ export class ContinuedUseTracker {
   /** max(publishedAt, effectiveAt) over every document, or null before the first load. */
   #latest: number | null = null;
   #loadedAt = 0;
+  /** The document load in flight, shared by the requests that need it. */
+  #loading: Promise<number> | null = null;
 
   constructor(store: LedgerStore, refreshMs = 2000) {
     this.#store = store;
@@ -27,17 +29,31 @@ export class ContinuedUseTracker {
   /** Forgets the document cache (call after publishing a document). */
   invalidate(): void {
     this.#latest = null;
+    this.#loading = null;
+  }
+
+  async #documentsChangedAt(): Promise<number> {
+    if (this.#latest !== null && Date.now() - this.#loadedAt <= this.#refreshMs) return this.#latest;
+    this.#loading ??= this.#store
+      .listDocuments()
+      .then((docs) => {
+        this.#latest = docs.reduce((m, d) => Math.max(m, d.publishedAt, d.effectiveAt), 0);
+        this.#loadedAt = Date.now();
+        return this.#latest;
+      })
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
   }
 
   /** Records continued use for `memberId` at `at` if anything could be pending. */
   async touch(memberId: string, at: number): Promise<void> {
-    if (this.#latest === null || Date.now() - this.#loadedAt > this.#refreshMs) {
-      const docs = await this.#store.listDocuments();
-      this.#latest = docs.reduce((m, d) => Math.max(m, d.publishedAt, d.effectiveAt), 0);
-      this.#loadedAt = Date.now();
-    }
+    const latest = await this.#documentsChangedAt();
+    // No document at all: nothing can be accepted by continued use.
+    if (latest === 0) return;
     const last = this.#checked.get(memberId);
-    if (last !== undefined && last >= this.#latest && last <= at) return;
+    if (last !== undefined && last >= latest && last <= at) return;
     await this.#store.recordContinuedUse(memberId, at);
     if (this.#checked.size >= MAX_MEMBERS) this.#checked.clear();
     this.#checked.set(memberId, at);

@@ -161,11 +161,11 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
           gpc,
         };
       };
-      const events = await ctx.store.appendEvents(
-        [{ memberId: id, purpose, choice, at, source }],
-        { actor: `member:${id}`, requestId: request.id },
-        idempotentAppend(request, 200, respond),
-      );
+      const events = await ctx.appender.append({
+        events: [{ memberId: id, purpose, choice, at, source }],
+        ctx: { actor: `member:${id}`, requestId: request.id },
+        idempotency: idempotentAppend(request, 200, respond),
+      });
       return reply.status(200).send(respond(events));
     },
   );
