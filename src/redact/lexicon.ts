@@ -140,11 +140,15 @@ export function nameClass(lower: string): NameClass {
     return NameClass.Unknown;
   }
   const common = first || rank! <= COMMON_SURNAME_RANK;
-  if (t === undefined)
-    return common && !lex.otherStop.has(lower) ? NameClass.Strong : NameClass.Medium;
-  if (t <= 10) return NameClass.Weak;
-  if (t <= 35) return common ? NameClass.Medium : NameClass.Weak;
-  return common ? NameClass.Strong : NameClass.Medium;
+  let c: NameClass;
+  if (t === undefined) {
+    // A rare census surname with no other meaning is still only evidence, not proof.
+    c = !common ? NameClass.Listed : lex.otherStop.has(lower) ? NameClass.Medium : NameClass.Strong;
+  } else if (t <= 20) c = NameClass.Weak;
+  else if (t <= 35) c = common ? NameClass.Medium : NameClass.Weak;
+  else c = common ? NameClass.Strong : NameClass.Medium;
+  // One- and two-letter names ("Mi", "Al") are too often words or abbreviations to stand alone.
+  return lower.length <= 2 && c > NameClass.Weak ? NameClass.Weak : c;
 }
 
 /** Loads the lists now (a worker does this at start so the first batch is not slow). */

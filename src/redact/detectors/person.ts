@@ -1,240 +1,56 @@
 /**
  * People's names that are not members' display names: a rule-based detector over word
- * lists shipped in npm packages (see `lexicon.ts`). It looks only at capitalised words
- * (the cheap scan), except after a greeting or mention word, where social-media lower case
- * ("thanks sarah") is checked too. A span is a name when:
+ * lists shipped in npm packages (see `lexicon.ts`). It tokenises once and looks words up only
+ * where a name can start: capitalised words, and lower-case words right after a greeting or
+ * mention word. A span is a name when:
  * - a title precedes it ("Dr. Okafor", "Mrs Lee", "Herr Müller");
- * - two or more capitalised words in a row include a known name and no ordinary word
- *   ("Donald van der Voet", "James Koumura");
- * - one capitalised word is a name that is not also a common English word ("Judy", "Kowalski"),
- *   or, away from a sentence start, a name that is only a rare English word ("Lee");
- * - a lower-case name follows a greeting or mention word ("hey priya", "with tomasz nowak").
+ * - a run of capitalised words starts with a name and holds no ordinary word
+ *   ("Donald van der Voet", "James Koumura", "Walerian Błaszczyk");
+ * - a greeting, thanks or mention word precedes it ("Happy birthday Armande", "Bedankt
+ *   Rasmus", "hey priya", "thanks tomasz nowak"), in several languages;
+ * - it is coordinated with a name already found ("Sousa and Ball");
+ * - one capitalised word is a name that is nothing else ("Judy", "Kowalski"), or, away from a
+ *   sentence start, a name that is only a rarer English word ("Lee"), or a name from the long
+ *   list in a text that is not German (where every noun is capitalised).
+ * Runs that end in a company, street or institution word ("Smith Ltd.", "Baker Street") are
+ * not people.
  */
 import { isUpper, isWordChar } from "../chars.js";
 import { isFirstName, NameClass, nameClass } from "../lexicon.js";
 import type { Span } from "../span.js";
 
-const TITLES = new Set([
-  "mr",
-  "mrs",
-  "ms",
-  "miss",
-  "mx",
-  "dr",
-  "prof",
-  "professor",
-  "sir",
-  "dame",
-  "lady",
-  "lord",
-  "herr",
-  "frau",
-  "mme",
-  "mlle",
-  "madame",
-  "monsieur",
-  "sr",
-  "sra",
-  "srta",
-  "señor",
-  "señora",
-  "dott",
-  "dottssa",
-  "signor",
-  "signora",
-  "rev",
-  "fr",
-  "capt",
-  "sgt",
-  "uncle",
-  "aunt",
-  "auntie",
-]);
-const PARTICLES = new Set([
-  "van",
-  "von",
-  "der",
-  "den",
-  "de",
-  "da",
-  "di",
-  "del",
-  "della",
-  "du",
-  "la",
-  "le",
-  "bin",
-  "ibn",
-  "al",
-  "el",
-  "ten",
-  "ter",
-  "y",
-  "dos",
-  "das",
-]);
-/** Words after which a lower-case name is likely ("hey priya", "cc tomasz", "met with ana"). */
-const TRIGGERS = new Set([
-  "hi",
-  "hey",
-  "hello",
-  "dear",
-  "thanks",
-  "thank",
-  "thx",
-  "ty",
-  "cc",
-  "congrats",
-  "with",
-  "met",
-  "ask",
-  "tell",
-  "told",
-  "call",
-  "called",
-  "love",
-  "miss",
-  "named",
-  "ping",
-  "dm",
-  "and",
-  "by",
-  "to",
-  "from",
-  "via",
-  "friend",
-  "bro",
-  "sis",
-  "mate",
-  "is",
-  "am",
-  "im",
-  "i'm",
-]);
+function words(s: string): ReadonlySet<string> {
+  return new Set(s.split(/\s+/).filter((w) => w.length > 0));
+}
 
-/**
- * Words that make a capitalised run a company, a street or a place, not a person
- * ("Smith Ltd.", "Baker Street", "Princess Royal Hospital").
- */
-const NOT_PERSON_HEADS = new Set([
-  "ltd",
-  "limited",
-  "inc",
-  "llc",
-  "llp",
-  "plc",
-  "gmbh",
-  "ag",
-  "sa",
-  "sas",
-  "srl",
-  "bv",
-  "nv",
-  "oy",
-  "ab",
-  "as",
-  "corp",
-  "corporation",
-  "co",
-  "company",
-  "group",
-  "holdings",
-  "partners",
-  "associates",
-  "foundation",
-  "institute",
-  "university",
-  "college",
-  "school",
-  "academy",
-  "hospital",
-  "clinic",
-  "hotel",
-  "bank",
-  "church",
-  "museum",
-  "centre",
-  "center",
-  "club",
-  "street",
-  "st",
-  "road",
-  "rd",
-  "avenue",
-  "ave",
-  "lane",
-  "ln",
-  "drive",
-  "boulevard",
-  "blvd",
-  "way",
-  "court",
-  "place",
-  "square",
-  "park",
-  "bridge",
-  "station",
-  "airport",
-  "river",
-  "lake",
-  "mount",
-  "county",
-  "city",
-  "state",
-  "province",
-  "district",
-  "royal",
-  "princess",
-  "prince",
-  "king",
-  "queen",
-  "bot",
-  "team",
-  "support",
-  "admin",
-  "news",
-]);
-
-/** US states and territories: capitalised, often also surnames, never people in context. */
-const REGIONS = new Set([
-  "alabama",
-  "alaska",
-  "arizona",
-  "arkansas",
-  "california",
-  "colorado",
-  "connecticut",
-  "delaware",
-  "florida",
-  "hawaii",
-  "idaho",
-  "illinois",
-  "indiana",
-  "iowa",
-  "kansas",
-  "kentucky",
-  "louisiana",
-  "maine",
-  "maryland",
-  "massachusetts",
-  "michigan",
-  "minnesota",
-  "mississippi",
-  "missouri",
-  "montana",
-  "nebraska",
-  "nevada",
-  "ohio",
-  "oklahoma",
-  "oregon",
-  "pennsylvania",
-  "tennessee",
-  "texas",
-  "utah",
-  "vermont",
-  "wisconsin",
-  "wyoming",
-]);
+const TITLES = words(`mr mrs ms miss mx dr prof professor sir dame lady lord herr frau mme mlle
+  madame monsieur sr sra srta señor señora dott dottssa signor signora rev fr capt sgt uncle
+  aunt auntie`);
+const PARTICLES = words(
+  "van von der den de da di del della du la le bin ibn al el ten ter y dos das",
+);
+/** Words after which a name is likely, capitalised or not ("hey priya", "Bedankt Rasmus"). */
+const GREETINGS = words(`hi hey hello hiya yo dear thanks thank thx ty cc congrats congratulations
+  rip omg birthday bday bedankt danke dank merci gracias grazie obrigado obrigada tack tak takk
+  dziękuję dzięki díky kiitos hola hallo ciao salut bonjour hej moin ahoj cześć`);
+/** Words after which a lower-case census first name is likely ("met with ana", "me and sam"). */
+const MENTIONS = words(`with met ask tell told call called love miss named ping dm and by to from
+  via friend bro sis mate is am im i'm`);
+/** Company, street and institution words: a run holding one is not a person. */
+const NOT_PERSON_HEADS = words(`ltd limited inc llc llp plc gmbh ag sa sas srl bv nv oy ab corp
+  corporation co company group holdings partners associates foundation institute university
+  college school academy hospital clinic hotel bank church museum centre center club street st
+  road rd avenue ave lane ln drive boulevard blvd way court place square park bridge station
+  airport river lake mount county city state province district royal princess prince king queen
+  bot team support admin news ranch corner`);
+/** US states: capitalised, often also surnames, never people in context. */
+const REGIONS = words(`alabama alaska arizona arkansas california colorado connecticut delaware
+  florida hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
+  massachusetts michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma
+  oregon pennsylvania tennessee texas utah vermont wisconsin wyoming`);
+/** German function words: two or more in a text mean its nouns are capitalised too. */
+const GERMAN = words(`der die das und ist nicht ich du er sie wir ihr mit auf für von zu bei
+  ein eine einen dem den des im am um aus nach noch auch aber wenn mich dich uns bin sind war`);
 
 interface Token {
   readonly start: number;
@@ -280,13 +96,14 @@ function tokenize(text: string): Token[] {
     )
       end -= 2;
     const word = text.slice(start, end);
+    // An all-capitals word ("DNI", "NEWS") is an acronym or shouting, not a capitalised name.
+    const shouted =
+      end - start > 1 && isUpper(text.charCodeAt(start + 1)) && word === word.toUpperCase();
     tokens.push({
       start,
       end,
       lower: word.toLowerCase(),
-      capital:
-        isUpper(c) &&
-        !(end - start > 1 && isUpper(text.charCodeAt(start + 1)) && word === word.toUpperCase()),
+      capital: isUpper(c) && !shouted,
       sentenceStart,
     });
     sentenceStart = false;
@@ -304,70 +121,97 @@ function classOf(lower: string): NameClass {
   return best;
 }
 
-function isNameClass(c: NameClass): boolean {
-  return c >= NameClass.Listed;
-}
-
 /** Whether only spaces (no punctuation, no line break) separate two tokens. */
 function adjacent(text: string, a: Token, b: Token): boolean {
+  if (b.start - a.end > 2) return false;
   for (let i = a.end; i < b.start; i++) if (text.charCodeAt(i) !== 32) return false;
-  return b.start - a.end <= 2;
+  return true;
+}
+
+const CONJUNCTIONS = words("and or und et y e en och i");
+
+/** Whether token `i` is coordinated with a name ending at token `last`: "A, B", "A & B", "A and B". */
+function coordinated(text: string, tokens: readonly Token[], last: number, i: number): boolean {
+  const t = tokens[i]!;
+  if (last < 0) return false;
+  if (last === i - 1) return /^(?:,\s?|\s&\s)$/.test(text.slice(tokens[last]!.end, t.start));
+  if (last !== i - 2) return false;
+  const conj = tokens[i - 1]!;
+  return (
+    CONJUNCTIONS.has(conj.lower) && adjacent(text, tokens[last]!, conj) && adjacent(text, conj, t)
+  );
 }
 
 /** Appends a `person` span for each name found in `text`. */
 export function detectPersons(text: string, out: Span[]): void {
   const tokens = tokenize(text);
   const n = tokens.length;
+  let german: boolean | undefined;
+  const isGerman = (): boolean => {
+    if (german === undefined) {
+      let k = 0;
+      for (const t of tokens) if (GERMAN.has(t.lower)) k++;
+      german = k >= 2;
+    }
+    return german;
+  };
+  /** Index of the last token of the last person found, for coordination. */
+  let lastPerson = -2;
+  const emit = (from: number, to: number): void => {
+    out.push({ start: tokens[from]!.start, end: tokens[to]!.end, type: "person" });
+    lastPerson = to;
+  };
+  /** Extends a name from token `j` over adjacent capitalised words that are not ordinary words. */
+  const extend = (j: number): number => {
+    let k = j;
+    while (
+      k + 1 < n &&
+      tokens[k + 1]!.capital &&
+      adjacent(text, tokens[k]!, tokens[k + 1]!) &&
+      classOf(tokens[k + 1]!.lower) !== NameClass.Word
+    )
+      k++;
+    return k;
+  };
+
   let i = 0;
   while (i < n) {
     const t = tokens[i]!;
+    const prev = i > 0 ? tokens[i - 1]! : undefined;
+    const next = tokens[i + 1];
     // Title + capitalised word(s): "Dr. Okafor", "Mrs Lee Chang".
-    if (TITLES.has(t.lower) && i + 1 < n) {
-      const gap = text.slice(t.end, tokens[i + 1]!.start);
-      if (
-        (gap === " " || gap === ". ") &&
-        tokens[i + 1]!.capital &&
-        classOf(tokens[i + 1]!.lower) !== NameClass.Word
-      ) {
-        let j = i + 1;
-        while (
-          j + 1 < n &&
-          tokens[j + 1]!.capital &&
-          adjacent(text, tokens[j]!, tokens[j + 1]!) &&
-          classOf(tokens[j + 1]!.lower) !== NameClass.Word
-        )
-          j++;
-        out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+    if (TITLES.has(t.lower) && next !== undefined && next.capital) {
+      const gap = text.slice(t.end, next.start);
+      if ((gap === " " || gap === ". ") && classOf(next.lower) !== NameClass.Word) {
+        const j = extend(i + 1);
+        emit(i, j);
         i = j + 1;
         continue;
       }
     }
+    const greeted = prev !== undefined && GREETINGS.has(prev.lower) && adjacent(text, prev, t);
     if (t.capital) {
+      const first = classOf(t.lower);
       // The run of capitalised words (and name particles between them) starting here.
-      const classes: NameClass[] = [classOf(t.lower)];
       let j = i;
       let head = false;
       while (j + 1 < n && adjacent(text, tokens[j]!, tokens[j + 1]!)) {
-        const next = tokens[j + 1]!;
-        if (next.capital) {
-          const c = classOf(next.lower);
-          if (c === NameClass.Word) {
-            head = NOT_PERSON_HEADS.has(next.lower);
+        const nx = tokens[j + 1]!;
+        if (nx.capital) {
+          if (classOf(nx.lower) === NameClass.Word) {
+            head = NOT_PERSON_HEADS.has(nx.lower);
             break;
           }
-          classes.push(c);
           j++;
         } else if (
-          PARTICLES.has(next.lower) &&
+          PARTICLES.has(nx.lower) &&
           j + 2 < n &&
           tokens[j + 2]!.capital &&
-          adjacent(text, next, tokens[j + 2]!)
+          adjacent(text, nx, tokens[j + 2]!)
         ) {
-          classes.push(NameClass.Unknown);
           j++;
         } else break;
       }
-      const first = classes[0]!;
       if (head) {
         // "Smith Ltd.", "Baker Street": the whole run names a company or a street.
         i = j + 2;
@@ -377,39 +221,40 @@ export function detectPersons(text: string, out: Span[]): void {
         i++;
         continue;
       }
-      if (j > i && isNameClass(first)) {
-        // A run that starts with a name and has no ordinary word in it.
-        out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+      const afterName = coordinated(text, tokens, lastPerson, i);
+      if (
+        (j > i && first >= NameClass.Listed) ||
+        greeted ||
+        afterName ||
+        first === NameClass.Strong ||
+        (first === NameClass.Medium && !t.sentenceStart) ||
+        (first === NameClass.Listed && !t.sentenceStart && !isGerman())
+      ) {
+        emit(i, j);
         i = j + 1;
         continue;
-      }
-      if (first === NameClass.Strong || (first === NameClass.Medium && !t.sentenceStart)) {
-        out.push({ start: t.start, end: t.end, type: "person" });
       }
       i++;
       continue;
     }
-    // Lower case: only right after a greeting or mention word.
-    if (
-      i > 0 &&
-      t.lower.length >= 3 &&
-      TRIGGERS.has(tokens[i - 1]!.lower) &&
-      adjacent(text, tokens[i - 1]!, t)
-    ) {
+    // Lower case: a name from the long list right after a greeting ("hey priya"), or a census
+    // first name right after a mention word ("me and sam").
+    if (prev !== undefined && t.lower.length >= 3 && adjacent(text, prev, t)) {
       const c = classOf(t.lower);
-      if (c >= NameClass.Medium && isFirstName(t.lower)) {
-        let end = t.end;
-        const next = tokens[i + 1];
+      const mentioned = MENTIONS.has(prev.lower) && c >= NameClass.Medium && isFirstName(t.lower);
+      if ((greeted && c >= NameClass.Listed) || mentioned) {
+        let j = i;
+        const nx = tokens[i + 1];
         if (
-          next !== undefined &&
-          !next.capital &&
-          adjacent(text, t, next) &&
-          classOf(next.lower) >= NameClass.Listed
-        ) {
-          end = next.end;
-          i++;
-        }
-        out.push({ start: t.start, end, type: "person" });
+          nx !== undefined &&
+          !nx.capital &&
+          adjacent(text, t, nx) &&
+          classOf(nx.lower) >= NameClass.Listed
+        )
+          j = i + 1;
+        emit(i, j);
+        i = j + 1;
+        continue;
       }
     }
     i++;
