@@ -230,10 +230,15 @@ async function buildInside(
     included,
     () =>
       conn.run(`COPY (
-        SELECT d.id,
-          sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(d.author_id)))) AS author,
-          d.kind, ${instantText("d.created_at")} AS created_at, d.lang, ${textExpr} AS text
-        FROM decided AS d ${redactedJoin}
+        WITH authors AS (
+          -- One HMAC per distinct author, not per item: authors write many items each.
+          SELECT author_id,
+            sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
+          FROM (SELECT DISTINCT author_id FROM decided WHERE included)
+        )
+        SELECT d.id, a.author, d.kind, ${instantText("d.created_at")} AS created_at, d.lang,
+          ${textExpr} AS text
+        FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id ${redactedJoin}
         WHERE d.included
         ORDER BY d.id
       ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),

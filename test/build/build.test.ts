@@ -472,3 +472,36 @@ describe("build fails closed", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });
+
+describe("build without --consent reads the ledger", () => {
+  function withoutConsent(args: string[], dataDir: string): string[] {
+    const i = args.indexOf("--consent");
+    const rest = [...args.slice(0, i), ...args.slice(i + 2)];
+    return [...rest, "--data-dir", dataDir];
+  }
+
+  it("fails with exit 2 and writes nothing when no ledger exists", async () => {
+    const dir = fresh();
+    const r = await cli(withoutConsent(buildArgs(writeSmall(dir), join(dir, "out")), join(dir, "data")));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ledger/i);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+  }, 60_000);
+
+  it("decides as the consent file does once the events are in the ledger", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir);
+    const data = join(dir, "data");
+    expect((await cli(["ledger", "import", files.consent, "--data-dir", data])).code).toBe(0);
+    expect((await cli(buildArgs(files, join(dir, "file")))).code).toBe(0);
+    const r = await cli(withoutConsent(buildArgs(files, join(dir, "ledger")), data));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const a = JSON.parse(readFileSync(join(dir, "file", "manifest.json"), "utf8"));
+    const b = JSON.parse(readFileSync(join(dir, "ledger", "manifest.json"), "utf8"));
+    expect(b.counts).toEqual(a.counts);
+    expect(b.merkle_root).toBe(a.merkle_root);
+    expect(b.inputs[2]).toEqual({ table: "consent_events", source: "ledger", rows: 2 });
+  }, 60_000);
+});
