@@ -34,6 +34,12 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The route reads its body as a stream and hashes it itself (`checkIdempotency`). */
     streamedBody?: boolean;
+    /**
+     * The route stores its response in the ledger's write transaction, which refuses a used
+     * key: the hook skips the lookup and the route calls `replayAfterConflict` on a conflict.
+     * Saves a read on the hot write path.
+     */
+    optimisticIdempotency?: boolean;
   }
 }
 
@@ -64,6 +70,24 @@ export async function checkIdempotency(
     );
   }
   return { status: found.status, body: found.body };
+}
+
+/**
+ * After a write refused with TG_E_CONFLICT: the stored response when this request's key was
+ * used by the same request (replay it), else the conflict error to send.
+ */
+export async function replayAfterConflict(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  error: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const idem = request.idempotency;
+  if (!(error instanceof TrainGateError) || error.code !== "TG_E_CONFLICT" || idem === null) {
+    throw error;
+  }
+  const replay = await checkIdempotency(ctx, idem);
+  if (replay === null) throw error;
+  return replay;
 }
 
 /**
@@ -118,7 +142,7 @@ export function installIdempotency(app: FastifyInstance, ctx: ServerContext): vo
       stored: false,
     };
     request.idempotency = idem;
-    if (streamed) return;
+    if (streamed || request.routeOptions.config.optimisticIdempotency === true) return;
     const replay = await checkIdempotency(ctx, idem);
     if (replay !== null) {
       idem.stored = true;

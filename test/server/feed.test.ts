@@ -151,6 +151,19 @@ describe.each(BACKENDS)("partner feed and webhooks on $name", (backend: Backend)
       }
     } finally {
       await worker.stop();
+    }
+    // The server restarts: a new worker resumes from the acknowledged cursor in the ledger.
+    endpoint.setUp(true);
+    const before = endpoint.received.length;
+    await optOuts(s, 140, 10);
+    const restarted = startWebhookWorker(s.store, { pollMs: 20, baseDelayMs: 10, batch: 25 });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (endpoint.received.length < before + 10 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await restarted.stop();
       await endpoint.close();
     }
     const all: string[] = [];

@@ -33,7 +33,8 @@ export class ContinuedUseTracker {
   }
 
   async #documentsChangedAt(): Promise<number> {
-    if (this.#latest !== null && Date.now() - this.#loadedAt <= this.#refreshMs) return this.#latest;
+    if (this.#latest !== null && Date.now() - this.#loadedAt <= this.#refreshMs)
+      return this.#latest;
     this.#loading ??= this.#store
       .listDocuments()
       .then((docs) => {

@@ -11,7 +11,7 @@ import type { MemberNotice, StoredConsentEvent } from "../../../ledger/ledger-st
 import { CHOICES, KNOWN_PURPOSES, PURPOSE_PATTERN } from "../../../policy/domain.js";
 import { formatInstant } from "../../../policy/time.js";
 import type { ServerContext } from "../../context.js";
-import { idempotentAppend } from "../../idempotency.js";
+import { idempotentAppend, replayAfterConflict } from "../../idempotency.js";
 import { parsed, zodScope } from "../../zod-scope.js";
 import { describeSettings, type PurposeSettings } from "./describe-settings.js";
 import { applyGpc } from "./gpc.js";
@@ -126,7 +126,7 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
   app.put(
     "/v1/me/settings/:purpose",
     {
-      config: MEMBER,
+      config: { ...MEMBER, optimisticIdempotency: true },
       schema: {
         tags: TAGS,
         summary: "Change my choice for a purpose (allow or deny)",
@@ -161,12 +161,17 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
           gpc,
         };
       };
-      const events = await ctx.appender.append({
-        events: [{ memberId: id, purpose, choice, at, source }],
-        ctx: { actor: `member:${id}`, requestId: request.id },
-        idempotency: idempotentAppend(request, 200, respond),
-      });
-      return reply.status(200).send(respond(events));
+      try {
+        const events = await ctx.appender.append({
+          events: [{ memberId: id, purpose, choice, at, source }],
+          ctx: { actor: `member:${id}`, requestId: request.id },
+          idempotency: idempotentAppend(request, 200, respond),
+        });
+        return reply.status(200).send(respond(events));
+      } catch (e) {
+        const replay = await replayAfterConflict(ctx, request, e);
+        return reply.status(replay.status).header("idempotent-replayed", "true").send(replay.body);
+      }
     },
   );
 
