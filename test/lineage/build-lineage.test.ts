@@ -5,34 +5,36 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLineage } from "../../src/lineage/open-lineage.js";
+import { type CliResult, runCli } from "../support/run-cli.js";
 
 let dir: string;
-let stdout: string[];
-let stderr: string[];
+let out: CliResult;
 
 async function run(...argv: string[]): Promise<number> {
-  stdout = [];
-  stderr = [];
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout.push(String(s));
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr.push(String(s));
-    return true;
-  });
-  try {
-    return await main(argv);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  out = await runCli(argv);
+  return out.code;
 }
 
 const lines = (rows: object[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
+/** `traingate build` over the test export, without --out. */
+const buildArgs = () => [
+  "build",
+  "--preset",
+  "recommended",
+  "--purpose",
+  "genai_training",
+  "--as-of",
+  "2025-01-01T00:00:00Z",
+  "--members",
+  join(dir, "members.jsonl"),
+  "--items",
+  join(dir, "items.jsonl"),
+  "--consent",
+  join(dir, "consent.jsonl"),
+  "--quiet",
+];
 const where = () => ["--data-dir", dir, "--database", `sqlite:${join(dir, "ledger.sqlite")}`];
 
 beforeAll(() => {
@@ -87,27 +89,14 @@ describe("traingate build and lineage", () => {
   it("registers the run with its members, emits OpenLineage, and the run can be proven", async () => {
     const events = join(dir, "openlineage.jsonl");
     const code = await run(
-      "build",
-      "--preset",
-      "recommended",
-      "--purpose",
-      "genai_training",
-      "--as-of",
-      "2025-01-01T00:00:00Z",
-      "--members",
-      join(dir, "members.jsonl"),
-      "--items",
-      join(dir, "items.jsonl"),
-      "--consent",
-      join(dir, "consent.jsonl"),
+      ...buildArgs(),
       "--out",
       join(dir, "out"),
-      "--quiet",
       "--openlineage-file",
       events,
       ...where(),
     );
-    expect(stderr.join("")).toBe("");
+    expect(out.stderr).toBe("");
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
     expect(manifest.counts).toMatchObject({ input: 5, included: 4 });
@@ -143,7 +132,7 @@ describe("traingate build and lineage", () => {
 
     expect(await run("verify", join(dir, "out"))).toBe(0);
     expect(await run("prove", "--run", manifest.run_id, "--item", "i4", ...where())).toBe(0);
-    writeFileSync(join(dir, "proof.json"), stdout.join(""));
+    writeFileSync(join(dir, "proof.json"), out.stdout);
     expect(
       await run(
         "verify-proof",
@@ -152,12 +141,12 @@ describe("traingate build and lineage", () => {
         join(dir, "out", "manifest.json"),
       ),
     ).toBe(0);
-    expect(stdout.join("")).toContain('"i4" is not in the dataset');
+    expect(out.stdout).toContain('"i4" is not in the dataset');
 
     expect(
       await run("model", "register", "--run", manifest.run_id, "--name", "assistant", ...where()),
     ).toBe(0);
-    expect(JSON.parse(stdout.join(""))).toMatchObject({ modelId: "assistant@1" });
+    expect(JSON.parse(out.stdout)).toMatchObject({ modelId: "assistant@1" });
   });
 
   it("opens an obligation when a member of the run opts out in the ledger", async () => {
@@ -179,7 +168,7 @@ describe("traingate build and lineage", () => {
     );
     await open.close();
     expect(await run("obligations", "list", "--json", ...where())).toBe(0);
-    const list = JSON.parse(stdout.join(""));
+    const list = JSON.parse(out.stdout);
     expect(list).toMatchObject([{ memberId: "m3", purpose: "genai_training", status: "open" }]);
     expect(
       await run(
@@ -194,30 +183,15 @@ describe("traingate build and lineage", () => {
       ),
     ).toBe(0);
     expect(await run("obligations", "list", "--status", "open", ...where())).toBe(0);
-    expect(stdout.join("")).toBe("no obligations\n");
+    expect(out.stdout).toBe("no obligations\n");
     expect(await run("obligations", "recompute", ...where())).toBe(0);
-    expect(stdout.join("")).toBe("1 expected, 0 missing, 0 extra\n");
+    expect(out.stdout).toBe("1 expected, 0 missing, 0 extra\n");
   });
 
   it("builds without lineage when asked, and warns without failing when it cannot register", async () => {
-    const args = [
-      "build",
-      "--preset",
-      "recommended",
-      "--purpose",
-      "genai_training",
-      "--as-of",
-      "2025-01-01T00:00:00Z",
-      "--members",
-      join(dir, "members.jsonl"),
-      "--items",
-      join(dir, "items.jsonl"),
-      "--consent",
-      join(dir, "consent.jsonl"),
-      "--quiet",
-    ];
+    const args = buildArgs();
     expect(await run(...args, "--out", join(dir, "out2"), "--no-lineage", ...where())).toBe(0);
-    expect(stderr.join("")).toBe("");
+    expect(out.stderr).toBe("");
     expect(
       await run(
         ...args,
@@ -228,7 +202,7 @@ describe("traingate build and lineage", () => {
         ...where(),
       ),
     ).toBe(0);
-    expect(stderr.join("")).toMatch(
+    expect(out.stderr).toMatch(
       /warning: .* was built but not recorded in lineage: OpenLineage endpoint .* unreachable/,
     );
   });

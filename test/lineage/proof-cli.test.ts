@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareIds } from "../../src/lineage/merkle.js";
 import { openLineage } from "../../src/lineage/open-lineage.js";
+import { runCli } from "../support/run-cli.js";
 import { manifestFor } from "./lineage-fixtures.js";
 
 let root: string;
@@ -16,24 +16,12 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "tg-proof-cli-"));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-afterEach(() => vi.restoreAllMocks());
 
 async function run(...argv: string[]): Promise<number> {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout.push(String(s));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr.push(String(s));
-    return true;
-  });
-  try {
-    return await main(argv);
-  } finally {
-    vi.restoreAllMocks();
-  }
+  const r = await runCli(argv);
+  stdout = [r.stdout];
+  stderr = [r.stderr];
+  return r.code;
 }
 
 /** Writes a dataset folder as `traingate build` does: sorted rows and a manifest. */

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenLineage, openLineage } from "../../src/lineage/open-lineage.js";
 import { reportHtml, reportMarkdown } from "../../src/lineage/render-report.js";
 import { memberConsentCounts, regionMembers } from "../../src/lineage/run-members.js";
 import { transparencyReport } from "../../src/lineage/transparency-report.js";
+import { runCli } from "../support/run-cli.js";
 import { manifestFor, steppingClock } from "./lineage-fixtures.js";
 
 const T = (iso: string) => Date.parse(iso) * 1000;
@@ -140,35 +140,34 @@ describe("transparency report", () => {
   });
 
   it("is written by traingate report in each format", async () => {
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    try {
-      for (const format of ["json", "md", "html"]) {
-        const file = join(dir, `report.${format}`);
-        const code = await main([
-          "report",
-          "--format",
-          format,
-          "--out",
-          file,
-          "--from",
-          "2025-01-01",
-          "--data-dir",
-          dir,
-          "--database",
-          where().database,
-        ]);
-        expect(code).toBe(0);
-        expect(readFileSync(file, "utf8").length).toBeGreaterThan(100);
-      }
-      expect(
-        JSON.parse(readFileSync(join(dir, "report.json"), "utf8")).purposes[0].members_used,
-      ).toBe(2);
-      expect(await main(["report", "--format", "pdf", "--out", "x", "--data-dir", dir])).toBe(2);
-      expect(await main(["report", "--out", "x", "--from", "yesterday", "--data-dir", dir])).toBe(
-        2,
-      );
-    } finally {
-      spy.mockRestore();
+    for (const format of ["json", "md", "html"]) {
+      const file = join(dir, `report.${format}`);
+      const r = await runCli([
+        "report",
+        "--format",
+        format,
+        "--out",
+        file,
+        "--from",
+        "2025-01-01",
+        "--data-dir",
+        dir,
+        "--database",
+        where().database,
+      ]);
+      expect(r.code).toBe(0);
+      expect(readFileSync(file, "utf8").length).toBeGreaterThan(100);
     }
+    expect(
+      JSON.parse(readFileSync(join(dir, "report.json"), "utf8")).purposes[0].members_used,
+    ).toBe(2);
+    expect(
+      (await runCli(["report", "--format", "pdf", "--out", "x", "--data-dir", dir])).code,
+    ).toBe(2);
+    const bad = await runCli(["report", "--out", "x", "--from", "yesterday", "--data-dir", dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '--from "yesterday" is neither an RFC 3339 timestamp nor a YYYY-MM-DD date',
+    );
   });
 });
