@@ -29,6 +29,7 @@ import {
   type LedgerStatus,
   type LedgerStore,
   ledgerMemberSchema,
+  type MemberNotice,
   memberIdSchema,
   type NewApiKey,
   type NewAuditEntry,
@@ -366,18 +367,17 @@ export abstract class KyselyLedgerStore implements LedgerStore {
     ctx: WriteContext,
     idempotency?: IdempotencyWrite,
   ): Promise<StoredConsentEvent[]> {
-    const parsed = events.map((e, i) => parseOrThrow(newConsentEventSchema, e, `event #${i + 1}`));
-    const context = parseOrThrow(writeContextSchema, ctx, "write context");
-    if (parsed.length === 0) return [];
-    return this.write((trx) => this.appendInTrx(trx, parsed, context, idempotency));
+    const [stored] = await this.appendBatch([{ events, ctx, idempotency }]);
+    return stored ?? [];
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<StoredConsentEvent[][]> {
+    const where = (j: number): string => (requests.length === 1 ? "" : `request #${j + 1}: `);
     const parsed = requests.map((r, j) => ({
       events: r.events.map((e, i) =>
-        parseOrThrow(newConsentEventSchema, e, `request #${j + 1}, event #${i + 1}`),
+        parseOrThrow(newConsentEventSchema, e, `${where(j)}event #${i + 1}`),
       ),
-      context: parseOrThrow(writeContextSchema, r.ctx, `request #${j + 1}: write context`),
+      context: parseOrThrow(writeContextSchema, r.ctx, `${where(j)}write context`),
       idempotency: r.idempotency,
     }));
     if (parsed.every((r) => r.events.length === 0)) return parsed.map(() => []);
@@ -450,69 +450,6 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       }
       return out;
     });
-  }
-
-  /** One request's append inside a write transaction (shared by appendEvents and appendBatch). */
-  private async appendInTrx(
-    trx: LedgerTrx,
-    parsed: readonly NewConsentEvent[],
-    context: WriteContext,
-    idempotency: IdempotencyWrite | undefined,
-  ): Promise<StoredConsentEvent[]> {
-    await this.assertNotErased(
-      trx,
-      parsed.map((e) => e.memberId),
-    );
-    const now = this.clock();
-    const rows: EventInsert[] = parsed.map((e) => ({
-      id: randomEventId(),
-      member_id: e.memberId,
-      purpose: e.purpose,
-      choice: e.choice,
-      at: e.at,
-      source: e.source,
-      recorded_at: now,
-      tombstone: 0,
-    }));
-    const inserted = await this.insertEventRows(trx, rows, false);
-    for (const part of chunks(inserted)) {
-      await trx
-        .insertInto("ledger_event_context")
-        .values(
-          part.map((r) => ({
-            event_id: r.id,
-            member_id: r.member_id,
-            request_id: context.requestId,
-            actor: context.actor,
-          })),
-        )
-        .execute();
-    }
-    await this.project(trx, inserted);
-    const stored = inserted.map((r) =>
-      toStored({ ...r, request_id: context.requestId, actor: context.actor }),
-    );
-    await this.audit(
-      trx,
-      stored.map((e) => ({
-        actor: context.actor,
-        action: "consent.append",
-        subject: `member:${e.memberId}`,
-        requestId: context.requestId,
-        details: {
-          eventId: e.id,
-          position: e.position,
-          purpose: e.purpose,
-          choice: e.choice,
-          at: e.at,
-          source: e.source,
-        },
-      })),
-    );
-    if (idempotency !== undefined) {
-      await this.storeIdempotentResponse(trx, idempotency, stored, now);
-    }
-    return stored;
   }
 
   /** Stores a write's idempotent response; a key already used undoes the whole transaction. */
@@ -919,10 +856,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
     });
   }
 
-  async memberNotices(
-    memberId: string,
-    at: number,
-  ): Promise<import("./ledger-store.js").MemberNotice[]> {
+  async memberNotices(memberId: string, at: number): Promise<MemberNotice[]> {
     const rows = await this.db
       .selectFrom("ledger_documents as d")
       .leftJoin("ledger_notices as n", (j) =>
