@@ -470,40 +470,73 @@ class ExportWriter {
   }
 
   private url(): string {
-    const shape = this.rng.pick(URL_SHAPES);
-    let out = "";
-    for (let i = 0; i < shape.length; i++) {
-      const c = shape[i]!;
-      if (c === "{" && shape[i + 2] === "}") {
-        const k = shape[i + 1];
-        out +=
-          k === "h"
-            ? this.rng.pick(ASCII_FIRST)
-            : k === "n"
-              ? String(1000 + this.rng.int(900000))
-              : this.shortCode();
-        i += 2;
-      } else out += c;
+    const shape = this.rng.pick(URL_PATTERNS);
+    let out = shape.parts[0]!;
+    for (let i = 0; i < shape.slots.length; i++) {
+      const k = shape.slots[i];
+      out +=
+        (k === "h"
+          ? this.rng.pick(ASCII_FIRST)
+          : k === "n"
+            ? String(1000 + this.rng.int(900000))
+            : this.shortCode()) + shape.parts[i + 1]!;
     }
     return out;
   }
 
   private shortCode(): string {
-    const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let out = "";
-    for (let i = 0; i < 7; i++) out += alphabet[this.rng.int(alphabet.length)];
+    for (let i = 0; i < 7; i++) out += SHORT_ALPHABET[this.rng.int(SHORT_ALPHABET.length)];
     return out;
   }
 
+  /** A phone number in `format`, where each run of `#` is filled with random digits. */
   private digits(format: string): string {
-    let out = "";
-    for (let i = 0; i < format.length; i++) {
-      const c = format[i]!;
-      out += c === "#" ? String(this.rng.int(10)) : c;
+    let pattern = PHONE_PATTERNS.get(format);
+    if (pattern === undefined) {
+      pattern = splitPattern(format, /#+/g, (m) => m.length);
+      PHONE_PATTERNS.set(format, pattern);
+    }
+    let out = pattern.parts[0]!;
+    for (let i = 0; i < pattern.slots.length; i++) {
+      let run = pattern.slots[i]!;
+      // At most nine digits per draw: 10^9 < 2^32, so every digit is uniform.
+      while (run > 0) {
+        const n = Math.min(run, 9);
+        out += String(this.rng.int(10 ** n)).padStart(n, "0");
+        run -= n;
+      }
+      out += pattern.parts[i + 1]!;
     }
     return out;
   }
 }
+
+/** A text split once into literal parts and the generated runs between them. */
+interface Pattern<T> {
+  /** `parts.length === slots.length + 1`. */
+  readonly parts: readonly string[];
+  readonly slots: readonly T[];
+}
+
+function splitPattern<T>(text: string, re: RegExp, slot: (m: string, g: string) => T): Pattern<T> {
+  const parts: string[] = [];
+  const slots: T[] = [];
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    parts.push(text.slice(last, m.index));
+    slots.push(slot(m[0], m[1] ?? ""));
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return { parts, slots };
+}
+
+/** URL shapes split once: `{h}` a handle stem, `{n}` a number, `{s}` a short code. */
+const URL_PATTERNS = URL_SHAPES.map((shape) => splitPattern(shape, /\{([hns])\}/g, (_m, g) => g));
+/** Phone formats split on their digit runs, on first use. */
+const PHONE_PATTERNS = new Map<string, Pattern<number>>();
+const SHORT_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /**
  * Writes a demo export as JSON Lines into `opts.out`. Files appear whole or not at all:
