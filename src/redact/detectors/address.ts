@@ -14,7 +14,8 @@ import type { Span } from "../span.js";
 
 const NUM = String.raw`\d{1,5}[a-z]?(?:[-/]\d{1,4}[a-z]?)?`;
 const WORD = String.raw`(?:\p{L}[\p{L}\p{M}'’.-]*|\d{1,3}(?:st|nd|rd|th))`;
-const SUFFIX = String.raw`(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crescent|cres|close|grove|gardens|gdns|mews|row|hill|walk|green|rise|parade|esplanade|alley|plaza|loop|pike|crossing|ridge|heights|causeway|embankment|wharf|quay)`;
+/** Street suffixes: the common part of USPS Publication 28's list, plus UK forms. */
+const SUFFIX = String.raw`(?:street|streets|st|avenue|ave|av|road|roads|rd|boulevard|blvd|lane|ln|drive|drives|dr|court|courts|ct|place|pl|way|ways|terrace|ter|circle|circles|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crescent|cres|close|grove|groves|gardens|gdns|mews|row|hill|hills|walk|green|rise|parade|esplanade|alley|plaza|loop|pike|crossing|crossroad|ridge|ridges|heights|causeway|embankment|wharf|quay|run|cliff|cliffs|crest|island|islands|fork|forks|knoll|knolls|mead|meadow|meadows|paddock|wynd|approach|extension|side|pines|cove|coves|lights|flats|ramp|shore|shores|valley|valleys|village|villages|field|fields|key|keys|manor|mall|junction|harbor|harbors|harbour|springs|spring|park|parks|view|vista|point|points|port|ports|station|summit|track|trace|turnpike|underpass|union|unions|well|wells|estate|estates|expressway|freeway|ferry|ford|fords|forest|fort|garden|gateway|glen|glens|haven|hollow|inlet|lake|lakes|landing|light|lock|locks|lodge|mill|mills|mission|motorway|mount|mountain|neck|orchard|oval|overpass|pass|passage|path|plain|plains|prairie|radial|ranch|rapids|rest|route|shoal|skyway|spur|stream|terrace|throughway|tunnel|viaduct|ville|burg|burgs|bypass|camp|canyon|cape|center|centre|common|commons|corner|corners|creek|dale|dam|divide|end|falls|flat|gate|bay|beach|bend|bluff|bottom|branch|bridge|brook|brooks|loaf)`;
 const UNIT = String.raw`(?:,?\s+(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|#)\.?\s*#?\s*\w{1,6})`;
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}`;
 const TOWN = String.raw`\p{Lu}[\p{L}\p{M}'’-]*(?:[\s-]\p{Lu}[\p{Ll}\p{M}'’-]+){0,2}`;
@@ -24,7 +25,7 @@ const NUMBER_FIRST = new RegExp(
   String.raw`(?<![\p{L}\p{N}])${NUM}\s+(?:(?:n|s|e|w|north|south|east|west)\.?\s+)?(${WORD}(?:\s+${WORD}){0,3})\s+${SUFFIX}\.?(?![\p{L}\p{N}])(?:\s+(?:nw|ne|sw|se)\b)?${UNIT}?${TAIL}`,
   "giu",
 );
-const PREFIX_TYPE = String.raw`(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai|calle|c/|avenida|avda\.?|paseo|camino|carrer|via|viale|piazza|corso|vicolo|rua|travessa|praça|estrada|alameda|ul\.|ulica|aleja|al\.)`;
+const PREFIX_TYPE = String.raw`(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai|voie|passage|place|cours|marginal|rodovia|calle|c/|avenida|avda\.?|paseo|camino|carrer|via|viale|piazza|corso|vicolo|rua|travessa|praça|estrada|alameda|ul\.|ulica|aleja|al\.)`;
 const TYPE_FIRST = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:${NUM},?\s+)?${PREFIX_TYPE}\s+((?:${WORD}\s+){0,4}${WORD}),?\s+${NUM}(?![\p{L}\p{N}])${UNIT}?${TAIL}`,
   "giu",
@@ -35,6 +36,17 @@ const NUMBER_TYPE_FIRST = new RegExp(
 );
 const COMPOUND = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(\p{Lu}[\p{L}\p{M}-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca))\s+${NUM}(?![\p{L}\p{N}])${TAIL}`,
+  "gu",
+);
+/** Postcodes that follow a street and a comma: US ZIP(+4), BR CEP, PL, IN PIN, UK, plain 4–5 digits. */
+const POSTCODE = String.raw`(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}\s\d{3}|\d{4}|${UK_POSTCODE})`;
+const PLACE_NAME = String.raw`\p{Lu}[\p{L}\p{M}'’.-]*(?:\s(?:\p{Lu}[\p{L}\p{M}'’.-]*|do|da|de|du|des|di|del|la|le|sur|am|an|upon|on))*`;
+/**
+ * Any language's "number, street name, comma, postcode, town": the postcode after a comma is
+ * what makes it an address ("45 Jacob Meadow, 7396 Dickensport", "130 Jain Crossroad, 188 264 Murtijapur").
+ */
+const STREET_POSTCODE_TOWN = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])${NUM},?\s+(?:\p{L}[\p{L}\p{M}'’.-]*\s+){0,5}\p{L}[\p{L}\p{M}'’.-]*,\s+${POSTCODE}\s+${PLACE_NAME}`,
   "gu",
 );
 const POSTCODE_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${UK_POSTCODE}(?![\p{L}\p{N}])`, "gu");
@@ -65,5 +77,6 @@ export function detectAddresses(text: string, out: Span[]): void {
   scan(text, TYPE_FIRST, out, false);
   scan(text, NUMBER_TYPE_FIRST, out, false);
   scan(text, COMPOUND, out, false);
+  scan(text, STREET_POSTCODE_TOWN, out, false);
   scan(text, POSTCODE_ONLY, out, false);
 }
