@@ -144,8 +144,8 @@ export async function loadMembersTable(conn: DuckDBConnection, path: string): Pr
   return Number(await scalar(conn, "SELECT COUNT(*) FROM members"));
 }
 
-/** Consent rows the JS parser would reject (parse-rows.ts consentSchema). */
-const BAD_CONSENT = `member_id IS NULL OR purpose IS NULL
+/** Consent rows the JS parser would reject (parse-rows.ts consentSchema), besides `at__bad`. */
+export const BAD_CONSENT = `member_id IS NULL OR purpose IS NULL
   OR NOT regexp_full_match(purpose, '[a-z][a-z0-9_]{0,63}')
   OR choice IS NULL OR choice NOT IN ('allow', 'deny')
   OR "at" IS NULL OR source IS NULL OR source NOT IN ('settings', 'api', 'gpc', 'import', 'admin')`;
