@@ -2,11 +2,16 @@
  * What `npm start` prints once the server listens: the URLs, one-click sign-in links for the
  * featured members and an admin, and a short guide of what to click and what it shows.
  */
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import countries from "i18n-iso-countries";
 import { DEMO_AS_OF } from "./demo-defaults.js";
 import type { DemoMember } from "./pick-demo-members.js";
 import type { RunningDemo } from "./start-demo.js";
+
+/** The web UI's build, as the server looks for it (same depth from src/ and dist/). */
+const WEB_INDEX = fileURLToPath(new URL("../../web/dist/index.html", import.meta.url));
 
 /** A sign-in link the guide prints. */
 export interface DemoLink {
@@ -71,6 +76,11 @@ export function demoGuide(demo: RunningDemo, cwd: string = process.cwd()): strin
     `TrainGate demo is running: ${demo.url}`,
     `  first dataset: ${counts.included} of ${counts.input} items included (excluded most often: ${top})`,
     `  run ${demo.run.runId}, policy ${demo.run.policy.name}, purpose ${demo.run.purpose}, as of ${DEMO_AS_OF}`,
+    ...(existsSync(WEB_INDEX)
+      ? []
+      : [
+          "  (the web UI is not built, so only the API answers: run `npm run build` and start again)",
+        ]),
     "",
     "Sign in with one click (these links exist only in demo mode):",
     ...links.flatMap((l) => [`  ${l.who}`, `      ${l.url}`]),

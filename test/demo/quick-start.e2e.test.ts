@@ -131,6 +131,12 @@ describe.skipIf(!RUN)("quick start in a clean clone (npm ci && npm start)", () =
     // The brief: listening within a minute for the default size (generous under CI load).
     expect(seconds, `npm start took ${seconds} s`).toBeLessThan(180);
 
+    // The privacy center and console: the web UI npm ci built, served at /.
+    const home = await fetch(base!);
+    expect(home.status).toBe(200);
+    expect(home.headers.get("content-type")).toMatch(/text\/html/);
+    expect(text).not.toMatch(/web UI is not built/);
+
     const links = [...text.matchAll(/(http:\/\/\S+\/demo\/login\/\S+)/g)].map((m) => m[1]!);
     expect(links).toHaveLength(4);
     expect(links.at(-1)).toMatch(/\/demo\/login\/admin$/);
