@@ -482,7 +482,9 @@ describe("build without --consent reads the ledger", () => {
 
   it("fails with exit 2 and writes nothing when no ledger exists", async () => {
     const dir = fresh();
-    const r = await cli(withoutConsent(buildArgs(writeSmall(dir), join(dir, "out")), join(dir, "data")));
+    const r = await cli(
+      withoutConsent(buildArgs(writeSmall(dir), join(dir, "out")), join(dir, "data")),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ledger/i);
     expect(existsSync(join(dir, "out"))).toBe(false);
@@ -503,5 +505,30 @@ describe("build without --consent reads the ledger", () => {
     expect(b.counts).toEqual(a.counts);
     expect(b.merkle_root).toBe(a.merkle_root);
     expect(b.inputs[2]).toEqual({ table: "consent_events", source: "ledger", rows: 2 });
+  }, 60_000);
+});
+
+describe("traingate keys", () => {
+  it("shows and rotates the data directory's key, which builds then use", async () => {
+    const dir = fresh();
+    const data = join(dir, "data");
+    expect((await cli(["keys", "show", "--data-dir", data])).code).toBe(2);
+    const rotated = await cli(["keys", "rotate", "--data-dir", data]);
+    expect(rotated.code).toBe(0);
+    const fp = rotated.stdout.trim();
+    expect(fp).toMatch(/^[0-9a-f]{32}$/);
+    expect((await cli(["keys", "show", "--data-dir", data])).stdout.trim()).toBe(fp);
+    const files = writeSmall(dir);
+    const args = buildArgs(files, join(dir, "out")).filter(
+      (a, i, all) => a !== "--pseudonym-key-file" && all[i - 1] !== "--pseudonym-key-file",
+    );
+    expect((await cli([...args, "--data-dir", data])).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
+    expect(m.pseudonym_key).toEqual({
+      algorithm: "HMAC-SHA-256",
+      fingerprint: fp,
+      source: "data_dir",
+    });
+    expect(readFileSync(join(dir, "out", "dataset.jsonl"), "utf8")).not.toContain(fp);
   }, 60_000);
 });
