@@ -56,7 +56,7 @@ export class GroupCommitter {
     }
     try {
       const results = await this.#store.appendBatch(batch.map((p) => p.request));
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch {
       // Someone in the batch cannot be written: give each request its own transaction.
       for (const p of batch) await this.#one(p);

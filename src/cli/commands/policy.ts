@@ -3,38 +3,21 @@ import { loadPolicyFile, loadPreset, presetNames } from "../../config/load-polic
 import { loadExport } from "../../export/load-export.js";
 import { canonicalPolicyText, policyHash } from "../../policy/canonical-policy.js";
 import { describePolicy, diffPolicies } from "../../policy/describe-policy.js";
-import type { Kind, Reason } from "../../policy/domain.js";
-import {
-  consentColumns,
-  evaluateBatch,
-  reasonOfCode,
-  toColumns,
-} from "../../policy/evaluate/batch.js";
+import type { Kind } from "../../policy/domain.js";
+import { countChanges, type StatusChanges } from "../../policy/evaluate/count-changes.js";
 import { dataCategoryOf, dataUseOf } from "../../policy/fides.js";
 import type { Policy } from "../../policy/model.js";
-import { reportingGroup } from "../../policy/regions.js";
 import type { RegisterCommand } from "../command.js";
 import { out } from "../command.js";
 import { consentFromLedger } from "../consent-from-ledger.js";
 import { parseAsOf, parsePurpose, withExportOptions } from "../options.js";
 
+/** The what-if counting lives in the policy core (shared with the API); re-exported for callers of this module. */
+export { countChanges, type StatusChanges } from "../../policy/evaluate/count-changes.js";
+
 /** A preset name or a policy file path. */
 function policyRef(ref: string): Policy {
   return presetNames().includes(ref) ? loadPreset(ref) : loadPolicyFile(ref);
-}
-
-/** How many items change status between two policies, by reason and region. */
-export interface StatusChanges {
-  readonly items: number;
-  readonly includedA: number;
-  readonly includedB: number;
-  /** Items included under A, excluded under B: B's reason → count. */
-  readonly lostByReason: Readonly<Record<string, number>>;
-  /** Items excluded under A, included under B: A's reason → count. */
-  readonly gainedByReason: Readonly<Record<string, number>>;
-  /** Region group → [lost, gained]. */
-  readonly byRegion: Readonly<Record<string, readonly [number, number]>>;
-  readonly membersChanged: number;
 }
 
 /** `traingate policy check|show|diff`. */
@@ -155,55 +138,3 @@ Examples:
     },
   );
 };
-
-/** Counts status changes between two policies on one export, with the batch evaluator. */
-export function countChanges(
-  a: Policy,
-  b: Policy,
-  purpose: string,
-  asOf: number,
-  items: Parameters<typeof toColumns>[0],
-  members: Parameters<typeof toColumns>[1],
-  events: Parameters<typeof consentColumns>[0],
-): StatusChanges {
-  const pop = toColumns(items, members);
-  const cc = consentColumns(events, purpose, pop.memberIndex);
-  const ra = evaluateBatch(a, purpose, asOf, pop.items, pop.members, cc);
-  const rb = evaluateBatch(b, purpose, asOf, pop.items, pop.members, cc);
-  const lost: Partial<Record<Reason, number>> = {};
-  const gained: Partial<Record<Reason, number>> = {};
-  const byRegion: Record<string, [number, number]> = {};
-  const changedMembers = new Set<number>();
-  let includedA = 0;
-  let includedB = 0;
-  for (let i = 0; i < pop.items.length; i++) {
-    const inA = ra[i] === 0;
-    const inB = rb[i] === 0;
-    if (inA) includedA++;
-    if (inB) includedB++;
-    if (inA === inB) continue;
-    const m = pop.items.author[i]!;
-    changedMembers.add(m);
-    const group = m >= 0 ? (reportingGroup(pop.members.country[m]) ?? "unknown") : "unknown";
-    const slot = byRegion[group] ?? [0, 0];
-    byRegion[group] = slot;
-    if (inA) {
-      const r = reasonOfCode(rb[i]!)!;
-      lost[r] = (lost[r] ?? 0) + 1;
-      slot[0]++;
-    } else {
-      const r = reasonOfCode(ra[i]!)!;
-      gained[r] = (gained[r] ?? 0) + 1;
-      slot[1]++;
-    }
-  }
-  return {
-    items: pop.items.length,
-    includedA,
-    includedB,
-    lostByReason: lost,
-    gainedByReason: gained,
-    byRegion,
-    membersChanged: changedMembers.size,
-  };
-}

@@ -2,11 +2,10 @@
  * `POST /v1/admin/whatif`: how many items and members change status between a baseline policy
  * and a candidate, by reason and region, on an export (the request's paths, or the server's
  * `--export-dir`) with consent from the request's file or the live ledger. The counting is
- * `countChanges` of `traingate policy diff`: one implementation for the CLI and the API.
+ * `countChanges`, shared with `traingate policy diff`.
  */
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { countChanges, type StatusChanges } from "../../../cli/commands/policy.js";
 import { loadPolicyText, loadPreset } from "../../../config/load-policy.js";
 import { TrainGateError } from "../../../errors.js";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../../../export/load-export.js";
 import type { ConsentEvent, Item, Member } from "../../../policy/domain.js";
 import { PURPOSE_PATTERN } from "../../../policy/domain.js";
+import { countChanges, type StatusChanges } from "../../../policy/evaluate/count-changes.js";
 import type { Policy } from "../../../policy/model.js";
 import { parseTimestamp } from "../../../policy/time.js";
 import type { ServerContext } from "../../context.js";
