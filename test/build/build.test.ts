@@ -522,7 +522,9 @@ describe("traingate keys", () => {
     const args = buildArgs(files, join(dir, "out")).filter(
       (a, i, all) => a !== "--pseudonym-key-file" && all[i - 1] !== "--pseudonym-key-file",
     );
-    expect((await cli([...args, "--data-dir", data])).code).toBe(0);
+    const built = await cli([...args, "--data-dir", data]);
+    expect(built.stderr).toBe("");
+    expect(built.code).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
     expect(m.pseudonym_key).toEqual({
       algorithm: "HMAC-SHA-256",
