@@ -119,9 +119,11 @@ export const Run = z.looseObject({
     })
     .nullable()
     .optional(),
+  /** Included items and members of the run (admin view). */
   items: z.number().nullable().optional(),
-  my_items: z.number().nullable().optional(),
-  items_used: z.number().nullable().optional(),
+  members: z.number().nullable().optional(),
+  /** Models trained on the run (member view). */
+  models: z.array(z.looseObject({ model_id: z.string() })).optional(),
 });
 export type Run = z.infer<typeof Run>;
 export const Runs = listOf(Run, ["runs", "items"]);
@@ -147,6 +149,10 @@ export const Obligation = z.looseObject({
   kind: z.string().nullable().optional(),
   action: z.string().nullable().optional(),
   status: z.string(),
+  status_text: z.string().nullable().optional(),
+  opted_out_at: instant.nullable().optional(),
+  due_by: instant.nullable().optional(),
+  models: z.array(z.string()).optional(),
   opened_at: instant.nullable().optional(),
   created_at: instant.nullable().optional(),
   trigger_at: instant.nullable().optional(),
@@ -162,14 +168,18 @@ export const Lineage = z.looseObject({
   runs: listOf(Run, ["runs"]).optional(),
   models: listOf(Model, ["models"]).optional(),
   obligations: listOf(Obligation, ["obligations"]).optional(),
-  what_changed: z
-    .union([z.string(), z.array(z.string())])
-    .nullable()
+  /** One entry per opt-out of mine, with what it changed in plain words. */
+  opt_outs: z
+    .array(
+      z.looseObject({
+        purpose: z.string(),
+        opted_out_at: instant,
+        source: z.string().nullable().optional(),
+        summary: z.string(),
+      }),
+    )
     .optional(),
-  summary: z
-    .union([z.string(), z.array(z.string())])
-    .nullable()
-    .optional(),
+  summary: z.string().nullable().optional(),
 });
 export type Lineage = z.infer<typeof Lineage>;
 

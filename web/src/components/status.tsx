@@ -65,16 +65,21 @@ export function ErrorPanel({
   error,
   onRetry,
   what,
+  verb = "load",
 }: {
   error: ApiError;
   onRetry?: () => void;
   what: string;
+  /** What failed: "load" for reads, "save", "publish", ... for writes. */
+  verb?: string;
 }) {
   if (error.routeMissing) return <Unavailable what={what} />;
   const hint = hintFor(error);
   return (
     <div className="error-panel" role="alert">
-      <p className="error-title">Could not load {what}.</p>
+      <p className="error-title">
+        Could not {verb} {what}.
+      </p>
       <p>
         <code className="error-code">{error.code}</code> {error.message}
       </p>

@@ -39,7 +39,8 @@ export function ConsolePage({ tab }: { tab: string }) {
   return (
     <>
       <header className="page-header">
-        <h1>{current.heading}</h1>
+        <h1>Console</h1>
+        <p className="lead">Where consent stands, what was built with it, and what is owed.</p>
       </header>
       <nav aria-label="Console sections" className="subnav">
         <ul>
@@ -55,7 +56,8 @@ export function ConsolePage({ tab }: { tab: string }) {
           ))}
         </ul>
       </nav>
-      <section aria-label={current.heading} className="section">
+      <section aria-labelledby="console-h" className="section">
+        <h2 id="console-h">{current.heading}</h2>
         <Panel tab={current.path} />
       </section>
     </>

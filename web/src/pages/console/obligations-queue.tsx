@@ -63,7 +63,7 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
           <dd>{STATUS_TEXT[status as ObligationStatus] ?? obligationStatus(status)}</dd>
         </div>
         <div>
-          <dt>Run / model</dt>
+          <dt>Dataset (run)</dt>
           <dd>
             <code>{o.model_id ?? o.run_id ?? "—"}</code>
           </dd>
@@ -81,6 +81,10 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
           </div>
         ) : null}
         <div>
+          <dt>Opted out</dt>
+          <dd>{formatDate(o.opted_out_at, true)}</dd>
+        </div>
+        <div>
           <dt>Opened</dt>
           <dd>{formatDate(o.created_at ?? o.opened_at, true)}</dd>
         </div>
@@ -96,7 +100,7 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
           <SelectField label="Close as" value={target} onChange={setTarget}>
             {CLOSING_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {STATUS_TEXT[s]}
+                {obligationStatus(s)}
               </option>
             ))}
           </SelectField>
@@ -120,16 +124,30 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
           </button>
         </form>
       )}
-      {error === null ? null : <ErrorPanel error={error} what="the status change" />}
+      {status !== "open" ? null : (
+        <p className="hint">{STATUS_TEXT[target as ObligationStatus] ?? ""}</p>
+      )}
+      {error === null ? null : <ErrorPanel error={error} verb="save" what="the status change" />}
     </li>
   );
 }
 
-/** The obligations panel. */
+/** The most obligations one page shows (the API's maximum page is 1000). */
+const PAGE = 200;
+
+/** The obligations panel: the open queue by default, any status on request. */
 export function ObligationsQueue() {
-  const [filter, setFilter] = useState("all");
+  const [filter, setFilter] = useState<string>("open");
   const [announce, setAnnounce] = useState("");
-  const list = useResource((signal) => call(Obligations, "/v1/admin/obligations", { signal }));
+  const list = useResource(
+    (signal) =>
+      call(
+        Obligations,
+        `/v1/admin/obligations?limit=${PAGE}${filter === "all" ? "" : `&status=${encodeURIComponent(filter)}`}`,
+        { signal },
+      ),
+    filter,
+  );
   return (
     <div className="stack">
       <p className="live" role="status" aria-live="polite">
@@ -144,25 +162,34 @@ export function ObligationsQueue() {
         ))}
       </SelectField>
       <Async resource={list} what="the obligations queue">
-        {(all) => {
-          const shown = filter === "all" ? all : all.filter((o) => o.status === filter);
+        {(shown) => {
           if (shown.length === 0) {
             return (
               <Empty
-                title={all.length === 0 ? "The queue is empty." : "No obligation has this status."}
+                title={
+                  filter === "open"
+                    ? "No open obligation: the queue is clear."
+                    : "No obligation has this status."
+                }
               >
-                {all.length === 0
-                  ? "An obligation opens when a member opts out after a run or model used their data."
-                  : "Choose another status to see the rest of the queue."}
+                An obligation opens when a member opts out after a dataset with their content was
+                built; it closes when the models trained on it are retrained, made to unlearn or
+                retired.
               </Empty>
             );
           }
           return (
-            <ul className="run-list">
-              {shown.map((o) => (
-                <ObligationRow key={String(o.id)} o={o} onChanged={setAnnounce} />
-              ))}
-            </ul>
+            <>
+              <p className="muted">
+                {shown.length === PAGE ? `The first ${PAGE}` : shown.length}{" "}
+                {shown.length === 1 ? "obligation" : "obligations"}, oldest first.
+              </p>
+              <ul className="run-list">
+                {shown.map((o) => (
+                  <ObligationRow key={String(o.id)} o={o} onChanged={setAnnounce} />
+                ))}
+              </ul>
+            </>
           );
         }}
       </Async>

@@ -10,6 +10,7 @@ import { formatDate } from "../../components/format.js";
 import { SelectField } from "../../components/select-field.js";
 import { Async, Empty, ErrorPanel } from "../../components/status.js";
 import { TableScroll } from "../../components/table-scroll.js";
+import { TextField } from "../../components/text-field.js";
 import { useResource } from "../../hooks/use-resource.js";
 
 /** An RFC 3339 instant is what the API takes; the form checks the shape before sending. */
@@ -52,40 +53,31 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
         <option value="privacy_policy">Privacy Policy</option>
         <option value="user_agreement">User Agreement</option>
       </SelectField>
-      <label>
-        Version
-        <input
-          required
-          pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
-          value={version}
-          onChange={(e) => setVersion(e.target.value)}
-          aria-describedby={`${id}-vh`}
-        />
-        <span id={`${id}-vh`} className="hint">
-          Letters, digits, dots, dashes; e.g. 2025-11-03
-        </span>
-      </label>
-      <label>
-        Title
-        <input required value={title} onChange={(e) => setTitle(e.target.value)} />
-      </label>
-      <label>
-        Effective from
-        <input
-          required
-          pattern={RFC3339}
-          value={effective}
-          onChange={(e) => setEffective(e.target.value)}
-          aria-describedby={`${id}-eh`}
-        />
-        <span id={`${id}-eh`} className="hint">
-          RFC 3339, e.g. 2025-11-03T00:00:00Z
-        </span>
-      </label>
-      <label className="full">
-        Text of the document
-        <textarea required rows={5} value={body} onChange={(e) => setBody(e.target.value)} />
-      </label>
+      <TextField
+        label="Version"
+        required
+        pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
+        value={version}
+        onChange={setVersion}
+        hint="Letters, digits, dots, dashes; e.g. 2025-11-03"
+      />
+      <TextField label="Title" required value={title} onChange={setTitle} />
+      <TextField
+        label="Effective from"
+        required
+        pattern={RFC3339}
+        value={effective}
+        onChange={setEffective}
+        hint="RFC 3339, not before now, e.g. 2030-01-01T00:00:00Z"
+      />
+      <TextField
+        label="Text of the document"
+        required
+        rows={5}
+        value={body}
+        onChange={setBody}
+        className="full"
+      />
       <div className="full">
         <button type="submit" className="button" disabled={busy} aria-busy={busy}>
           {busy ? "Publishing…" : "Publish"}
@@ -96,7 +88,7 @@ function PublishForm({ onPublished }: { onPublished: () => void }) {
       </div>
       {error === null ? null : (
         <div className="full">
-          <ErrorPanel error={error} what="the new version (nothing was published)" />
+          <ErrorPanel error={error} verb="publish" what="the new version (nothing was published)" />
         </div>
       )}
     </form>

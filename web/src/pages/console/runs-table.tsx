@@ -62,6 +62,10 @@ export function RunsTable() {
                       <dt>Included</dt>
                       <dd>{formatNumber(r.counts?.included)}</dd>
                     </div>
+                    <div>
+                      <dt>Members included</dt>
+                      <dd>{formatNumber(r.members)}</dd>
+                    </div>
                   </dl>
                   {excluded.length === 0 ? (
                     <p className="muted">No item was excluded.</p>

@@ -59,7 +59,12 @@ export function DownloadMyData() {
         {done}
       </p>
       {error === null ? null : (
-        <ErrorPanel error={error} what="your data" onRetry={() => void download()} />
+        <ErrorPanel
+          error={error}
+          verb="download"
+          what="your data"
+          onRetry={() => void download()}
+        />
       )}
     </div>
   );

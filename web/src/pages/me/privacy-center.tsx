@@ -55,9 +55,17 @@ export function PrivacyCenter() {
                   <Empty title="There are no training purposes to choose for yet." />
                 ) : (
                   <div className="cards">
-                    {answer.settings.map((s) => (
-                      <SettingCard key={s.purpose} setting={s} onSaved={changed} />
-                    ))}
+                    {[...answer.settings]
+                      // Purposes that can use my content first; then by name.
+                      .sort(
+                        (a, b) =>
+                          Number(a.regime === null || a.regime === undefined) -
+                            Number(b.regime === null || b.regime === undefined) ||
+                          a.purpose.localeCompare(b.purpose),
+                      )
+                      .map((s) => (
+                        <SettingCard key={s.purpose} setting={s} onSaved={changed} />
+                      ))}
                   </div>
                 )}
               </>

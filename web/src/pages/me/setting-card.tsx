@@ -117,7 +117,8 @@ export function SettingCard({ setting, onSaved }: SettingCardProps) {
       {error === null ? null : (
         <ErrorPanel
           error={error}
-          what="your change (nothing was saved)"
+          verb="save"
+          what="your choice (nothing was saved)"
           onRetry={() => void save(!on)}
         />
       )}

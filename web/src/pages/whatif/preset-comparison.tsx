@@ -82,7 +82,12 @@ export function PresetComparison({ inputs }: { inputs: WhatIfInputs }) {
         ) : null}
       </div>
       {error === null ? null : (
-        <ErrorPanel error={error} what="the preset comparison" onRetry={() => void compare()} />
+        <ErrorPanel
+          error={error}
+          verb="run"
+          what="the preset comparison"
+          onRetry={() => void compare()}
+        />
       )}
       {base === undefined ? null : (
         <div data-testid="preset-comparison" className="stack">

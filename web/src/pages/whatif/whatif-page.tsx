@@ -11,6 +11,7 @@ import { call } from "../../api/client.js";
 import { Policies, WhatIf } from "../../api/schemas.js";
 import { SelectField } from "../../components/select-field.js";
 import { ErrorPanel, Spinner } from "../../components/status.js";
+import { TextField } from "../../components/text-field.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { PresetComparison } from "./preset-comparison.js";
 import { PRESET_YAML } from "./preset-yaml.js";
@@ -192,18 +193,13 @@ export function WhatIfPage() {
             <option value="safety_training">Safety model training</option>
             <option value="ads_targeting">Ads targeting models</option>
           </SelectField>
-          <label>
-            As of
-            <input
-              required
-              value={asOf}
-              onChange={(e) => setAsOf(e.target.value)}
-              aria-describedby={`${id}-asof`}
-            />
-            <span id={`${id}-asof`} className="hint">
-              RFC 3339, e.g. 2025-06-01T00:00:00Z
-            </span>
-          </label>
+          <TextField
+            label="As of"
+            required
+            value={asOf}
+            onChange={setAsOf}
+            hint="RFC 3339, e.g. 2025-06-01T00:00:00Z"
+          />
           <fieldset className="full">
             <legend>Data</legend>
             <label className="radio">
@@ -259,7 +255,7 @@ export function WhatIfPage() {
             {busy ? <Spinner label="Evaluating every item under both policies…" /> : null}
           </div>
         </form>
-        {error === null ? null : <ErrorPanel error={error} what="the comparison" />}
+        {error === null ? null : <ErrorPanel error={error} verb="run" what="the comparison" />}
         <p className="visually-hidden" role="status" aria-live="polite">
           {result === null ? "" : summary(result)}
         </p>
