@@ -124,6 +124,7 @@ describe.skipIf(!RUN)("quick start in a clean clone (npm ci && npm start)", () =
     const demo = launch("npm", ["start", "--", "--port", "0"], clone);
     await waitFor(demo, /Stop with Ctrl\+C/, 180_000);
     const seconds = (Date.now() - started) / 1000;
+    console.info(`quick start: npm start was serving the demo after ${seconds.toFixed(1)} s`);
     const text = demo.output();
     const base = /TrainGate demo is running: (http:\/\/\S+\/)/.exec(text)?.[1];
     expect(base, text).toBeDefined();
@@ -177,5 +178,5 @@ describe.skipIf(!RUN)("quick start in a clean clone (npm ci && npm start)", () =
       expect(res.headers.get("set-cookie")).toBeNull();
     }
     await stop(plain.child);
-  }, 1_200_000);
+  }, 2_400_000);
 });
