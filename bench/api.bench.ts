@@ -245,8 +245,9 @@ export const apiBenchmark: Benchmark = {
             "",
             `Peer: \`pgbench -N -T 10 -c 8 -j 2\` (simple update, 8 clients) on the same PostgreSQL: **${fmt(tps)} tps**. ` +
               `TrainGate's durable opt-outs reach **${fmt(rate)}/s = ${fmt((100 * rate) / tps, 1)}%** of that ceiling; ` +
-              "each opt-out is one transaction that inserts the event, its request context, the projection row, " +
-              "a hash-chained audit entry and the idempotent response, plus JWT verification and JSON over HTTP.",
+              "each opt-out is durably committed (concurrent requests share a transaction: group commit) with its event, " +
+              "request context, projection row, hash-chained audit entry and idempotent response, after JWT verification, " +
+              "over HTTP with JSON.",
           );
         }
       }
