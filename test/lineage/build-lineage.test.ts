@@ -85,69 +85,76 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// Builds start DuckDB and redaction workers: slow on a busy machine.
+const BUILD_TIMEOUT = 240_000;
+
 describe("traingate build and lineage", () => {
-  it("registers the run with its members, emits OpenLineage, and the run can be proven", async () => {
-    const events = join(dir, "openlineage.jsonl");
-    const code = await run(
-      ...buildArgs(),
-      "--out",
-      join(dir, "out"),
-      "--openlineage-file",
-      events,
-      ...where(),
-    );
-    expect(out.stderr).toBe("");
-    expect(code).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
-    expect(manifest.counts).toMatchObject({ input: 5, included: 4 });
+  it(
+    "registers the run with its members, emits OpenLineage, and the run can be proven",
+    async () => {
+      const events = join(dir, "openlineage.jsonl");
+      const code = await run(
+        ...buildArgs(),
+        "--out",
+        join(dir, "out"),
+        "--openlineage-file",
+        events,
+        ...where(),
+      );
+      expect(out.stderr).toBe("");
+      expect(code).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
+      expect(manifest.counts).toMatchObject({ input: 5, included: 4 });
 
-    const open = await openLineage({
-      dataDir: dir,
-      database: `sqlite:${join(dir, "ledger.sqlite")}`,
-    });
-    try {
-      const r = await open.lineage.getRun(manifest.run_id);
-      expect(r).toMatchObject({
-        members: 3,
-        items: 4,
-        memberConsent: { allow: 2, none: 1 },
-        merkleRoot: manifest.merkle_root,
+      const open = await openLineage({
+        dataDir: dir,
+        database: `sqlite:${join(dir, "ledger.sqlite")}`,
       });
-      expect(r.regions).toEqual({
-        EEA: { members: 1, included: 1 },
-        REST: { members: 3, included: 2 },
+      try {
+        const r = await open.lineage.getRun(manifest.run_id);
+        expect(r).toMatchObject({
+          members: 3,
+          items: 4,
+          memberConsent: { allow: 2, none: 1 },
+          merkleRoot: manifest.merkle_root,
+        });
+        expect(r.regions).toEqual({
+          EEA: { members: 1, included: 1 },
+          REST: { members: 3, included: 2 },
+        });
+        expect((await open.lineage.runsContainingMember("m3")).map((x) => x.runId)).toEqual([
+          manifest.run_id,
+        ]);
+        expect(await open.lineage.runsContainingMember("m4")).toEqual([]);
+      } finally {
+        await open.close();
+      }
+      const event = JSON.parse(readFileSync(events, "utf8").trim());
+      expect(event).toMatchObject({
+        eventType: "COMPLETE",
+        run: { facets: { traingate: { merkleRoot: manifest.merkle_root } } },
       });
-      expect((await open.lineage.runsContainingMember("m3")).map((x) => x.runId)).toEqual([
-        manifest.run_id,
-      ]);
-      expect(await open.lineage.runsContainingMember("m4")).toEqual([]);
-    } finally {
-      await open.close();
-    }
-    const event = JSON.parse(readFileSync(events, "utf8").trim());
-    expect(event).toMatchObject({
-      eventType: "COMPLETE",
-      run: { facets: { traingate: { merkleRoot: manifest.merkle_root } } },
-    });
 
-    expect(await run("verify", join(dir, "out"))).toBe(0);
-    expect(await run("prove", "--run", manifest.run_id, "--item", "i4", ...where())).toBe(0);
-    writeFileSync(join(dir, "proof.json"), out.stdout);
-    expect(
-      await run(
-        "verify-proof",
-        join(dir, "proof.json"),
-        "--manifest",
-        join(dir, "out", "manifest.json"),
-      ),
-    ).toBe(0);
-    expect(out.stdout).toContain('"i4" is not in the dataset');
+      expect(await run("verify", join(dir, "out"))).toBe(0);
+      expect(await run("prove", "--run", manifest.run_id, "--item", "i4", ...where())).toBe(0);
+      writeFileSync(join(dir, "proof.json"), out.stdout);
+      expect(
+        await run(
+          "verify-proof",
+          join(dir, "proof.json"),
+          "--manifest",
+          join(dir, "out", "manifest.json"),
+        ),
+      ).toBe(0);
+      expect(out.stdout).toContain('"i4" is not in the dataset');
 
-    expect(
-      await run("model", "register", "--run", manifest.run_id, "--name", "assistant", ...where()),
-    ).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ modelId: "assistant@1" });
-  });
+      expect(
+        await run("model", "register", "--run", manifest.run_id, "--name", "assistant", ...where()),
+      ).toBe(0);
+      expect(JSON.parse(out.stdout)).toMatchObject({ modelId: "assistant@1" });
+    },
+    BUILD_TIMEOUT,
+  );
 
   it("opens an obligation when a member of the run opts out in the ledger", async () => {
     const open = await openLineage({
@@ -188,22 +195,56 @@ describe("traingate build and lineage", () => {
     expect(out.stdout).toBe("1 expected, 0 missing, 0 extra\n");
   });
 
-  it("builds without lineage when asked, and warns without failing when it cannot register", async () => {
-    const args = buildArgs();
-    expect(await run(...args, "--out", join(dir, "out2"), "--no-lineage", ...where())).toBe(0);
-    expect(out.stderr).toBe("");
-    expect(
-      await run(
-        ...args,
+  it(
+    "verifies and proves a Parquet dataset",
+    async () => {
+      const built = await run(
+        ...buildArgs(),
+        "--format",
+        "parquet",
         "--out",
-        join(dir, "out3"),
-        "--openlineage-url",
-        "http://127.0.0.1:1/lineage",
-        ...where(),
-      ),
-    ).toBe(0);
-    expect(out.stderr).toMatch(
-      /warning: .* was built but not recorded in lineage: OpenLineage endpoint .* unreachable/,
-    );
-  });
+        join(dir, "pq"),
+        "--no-lineage",
+      );
+      expect(built, out.stderr).toBe(0);
+      const verified = await run("verify", join(dir, "pq"));
+      expect(verified, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/dataset\.parquet\n {2}rows 4,/);
+      expect(await run("prove", "--dataset", join(dir, "pq"), "--item", "i3")).toBe(0);
+      writeFileSync(join(dir, "pq-proof.json"), out.stdout);
+      expect(
+        await run(
+          "verify-proof",
+          join(dir, "pq-proof.json"),
+          "--manifest",
+          join(dir, "pq", "manifest.json"),
+        ),
+      ).toBe(0);
+      expect(out.stdout).toContain('"i3" is in the dataset');
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "builds without lineage when asked, and warns without failing when it cannot register",
+    async () => {
+      const args = buildArgs();
+      expect(await run(...args, "--out", join(dir, "out2"), "--no-lineage", ...where())).toBe(0);
+      expect(out.stderr).toBe("");
+      expect(
+        await run(
+          ...args,
+          "--out",
+          join(dir, "out3"),
+          "--openlineage-url",
+          "http://127.0.0.1:1/lineage",
+          ...where(),
+        ),
+      ).toBe(0);
+      expect(out.stderr).toMatch(
+        /warning: .* was built but not recorded in lineage: OpenLineage endpoint .* unreachable/,
+      );
+    },
+    BUILD_TIMEOUT,
+  );
 });
