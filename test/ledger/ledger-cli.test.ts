@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { consentFromLedger } from "../../src/cli/consent-from-ledger.js";
@@ -120,6 +121,30 @@ describe("traingate ledger / audit", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ backend: "sqlite", events: 3, members: 2 });
   });
 
+  it("imports Parquet too, and the same events from another format add nothing", async () => {
+    const path = join(dir, "consent.parquet");
+    const db = await DuckDBInstance.create(":memory:");
+    const con = await db.connect();
+    await con.run(
+      `COPY (SELECT * FROM (VALUES
+          ('m1', 'genai_training', 'deny', TIMESTAMPTZ '2024-06-01 00:00:00+00', 'gpc'),
+          ('m5', 'ads_targeting', 'deny', TIMESTAMPTZ '2024-07-01 12:30:00+00', 'settings'))
+        AS t(member_id, purpose, choice, "at", source))
+       TO '${path}' (FORMAT parquet)`,
+    );
+    con.closeSync();
+    const r = await run("ledger", "import", path, "--data-dir", dataDir, "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 2, inserted: 1, duplicates: 1 });
+    expect(await consentFromLedger({ dataDir })).toContainEqual({
+      memberId: "m5",
+      purpose: "ads_targeting",
+      choice: "deny",
+      at: Date.UTC(2024, 6, 1, 12, 30) * 1000,
+      source: "settings",
+    });
+  });
+
   it("erases a member so that builds deny them at every as-of, and audits it", async () => {
     expect((await run("ledger", "erase", "--member", "m2", "--data-dir", dataDir)).code).toBe(2);
     const r = await run(
@@ -139,6 +164,7 @@ describe("traingate ledger / audit", () => {
     expect(m2.length).toBeGreaterThanOrEqual(3);
     expect(m2.every((e) => e.choice === "deny" && e.at === 0)).toBe(true);
     expect(events.filter((e) => e.memberId === "m1")).toHaveLength(2);
+    expect(events.filter((e) => e.memberId === "m5")).toHaveLength(1);
   });
 
   it("verifies the audit log, and exits 1 naming the first edited entry", async () => {
