@@ -8,11 +8,22 @@ import { parseConsentRow } from "../export/parse-rows.js";
 import { readRows } from "../export/read-rows.js";
 import type { ImportResult, LedgerStore, NewConsentEvent, WriteContext } from "./ledger-store.js";
 
-/** The rows of a consent_events file as events to append; throws `TG_E_BAD_INPUT` at a bad row. */
-export async function* consentFileEvents(path: string): AsyncGenerator<NewConsentEvent> {
+/**
+ * The rows of a consent_events file as events to append; throws `TG_E_BAD_INPUT` at a bad row,
+ * naming `label` (the path by default; the API says `body`) and the line. A member id with a
+ * control character is bad input: PostgreSQL cannot store NUL, and no platform id has one.
+ */
+export async function* consentFileEvents(
+  path: string,
+  label: string = path,
+): AsyncGenerator<NewConsentEvent> {
   for await (const row of readRows(path)) {
-    if (row.error !== undefined) throw badInput(path, row.line, `bad consent event: ${row.error}`);
-    yield parseConsentRow(row.values, path, row.line);
+    if (row.error !== undefined) throw badInput(label, row.line, `bad consent event: ${row.error}`);
+    const event = parseConsentRow(row.values, label, row.line);
+    if (/[\u0000-\u001f\u007f]/.test(event.memberId)) {
+      throw badInput(label, row.line, "bad consent event: member_id contains a control character");
+    }
+    yield event;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Readable } from "node:stream";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { TrainGateError } from "../../../errors.js";
+import { consentFileEvents } from "../../../ledger/import-file.js";
 import {
   type ApiKeyRecord,
   type AuditEntry,
@@ -20,7 +21,7 @@ import type { ServerContext } from "../../context.js";
 import { checkIdempotency } from "../../idempotency.js";
 import { parsed, zodScope } from "../../zod-scope.js";
 import { documentJson } from "../public/public-routes.js";
-import { consentRows, IMPORT_TYPES, spoolBody } from "./import-body.js";
+import { IMPORT_TYPES, spoolBody } from "./import-body.js";
 import { runWhatIf, WhatIfBody } from "./whatif.js";
 
 const TAGS = ["admin"];
@@ -131,7 +132,7 @@ export const adminRoutes: FastifyPluginAsync<ServerContext> = async (app, ctx) =
             .header("idempotent-replayed", "true")
             .send(replay.body);
         }
-        const r = await ctx.store.importEvents(consentRows(body.path), {
+        const r = await ctx.store.importEvents(consentFileEvents(body.path, "body"), {
           actor: actorOf(request),
           requestId: request.id,
           label: `api import ${idem.key} (${body.bytes} bytes, sha256 ${body.sha256})`,

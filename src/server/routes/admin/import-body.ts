@@ -1,8 +1,8 @@
 /**
  * Bulk import bodies: a CSV or JSON Lines request body is streamed to a temporary file while
  * its sha256 is computed (so the idempotency check can compare bodies without holding them in
- * memory), then read row by row with the export readers. A bad row fails the whole import
- * (the ledger's import is one transaction): a lost opt-out must never pass silently.
+ * memory), then read row by row by the ledger's file import (`consentFileEvents`). A bad row
+ * fails the whole import (one transaction): a lost opt-out must never pass silently.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -11,10 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { badInput, TrainGateError } from "../../../errors.js";
-import { parseConsentRow } from "../../../export/parse-rows.js";
-import { readRows } from "../../../export/read-rows.js";
-import type { NewConsentEvent } from "../../../ledger/ledger-store.js";
+import { TrainGateError } from "../../../errors.js";
 
 /** Largest accepted import body (bytes). */
 export const MAX_IMPORT_BYTES = 4 * 1024 ** 3;
@@ -70,23 +67,4 @@ export async function spoolBody(
     throw e;
   }
   return { path, sha256: hash.digest("hex"), bytes, remove };
-}
-
-/** The consent events of a spooled body; throws TG_E_BAD_INPUT naming the body's line. */
-export async function* consentRows(path: string): AsyncGenerator<NewConsentEvent> {
-  for await (const row of readRows(path)) {
-    if (row.error !== undefined)
-      throw badInput("body", row.line, `bad consent event: ${row.error}`);
-    const e = parseConsentRow(row.values, "body", row.line);
-    if (/[\u0000-\u001f\u007f]/.test(e.memberId)) {
-      throw badInput("body", row.line, "bad consent event: member_id contains control characters");
-    }
-    yield {
-      memberId: e.memberId,
-      purpose: e.purpose,
-      choice: e.choice,
-      at: e.at,
-      source: e.source,
-    };
-  }
 }
