@@ -153,7 +153,7 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
       const page = await context.newPage();
       await page.goto(`${base}/#/me`);
       const toggle = page.getByRole("switch", {
-        name: "Use my content for generative ai training",
+        name: "Use my content for Generative AI training",
       });
       await poll(() => toggle.getAttribute("aria-checked")).toBe("true");
       await poll(() =>
@@ -162,6 +162,11 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
       // Before opting out: the run and model that used Alice's posts, no obligation yet.
       const lineage = page.locator("section", { hasText: "Where your data was used" });
       await poll(() => lineage.getByText(RUN_ID).count()).toBeGreaterThan(0);
+      // The policy version she was shown, accepted by continuing to use the service.
+      const notices = page
+        .locator("section", { hasText: "Policy versions you were shown" })
+        .locator("tbody");
+      await poll(() => notices.textContent()).toContain("2024-09");
       await checkPage(page, "privacy-center");
 
       await toggle.click();

@@ -157,6 +157,18 @@ export async function seedLedger(store: LedgerStore, dir: string): Promise<strin
     })),
     { actor: "test:seed", requestId: null },
   );
+  // The policy version members were shown before the run (the notice date of recommended).
+  await store.publishDocument(
+    {
+      kind: "privacy_policy",
+      version: "2024-09",
+      title: "Privacy Policy",
+      body: "From 18 September 2024 we may use public posts to train generative AI unless you object.",
+      publishedAt: parseTimestamp("2024-09-01T00:00:00Z")!,
+      effectiveAt: parseTimestamp("2024-09-18T00:00:00Z")!,
+    },
+    { actor: "test:seed", requestId: null },
+  );
   const policy = loadPreset("recommended");
   const asOf = parseTimestamp(RUN_AS_OF)!;
   const pop = toColumns(data.items, data.members);

@@ -16,22 +16,29 @@ const TOP = 8;
 const AXIS_H = 46;
 /** Room right of the longest bar for its value label. */
 const VALUE_W = 52;
+/** Below this width, category names go above their bars instead of beside them. */
+const STACK_BELOW = 460;
+const LABEL_ROW = 18;
 
 /** Renders the chart inside a figure with its caption and data table. */
 export function BarChart(props: BarChartProps) {
   const format = props.format ?? ((n: number) => String(n));
   const max = axisMax(props);
-  const groupH = props.series.length * BAR_H + GAP;
-  const axisY = TOP + props.categories.length * groupH;
-  const height = axisY + AXIS_H;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const layout = (width: number) => {
+    const stacked = width < STACK_BELOW;
+    const groupH = props.series.length * BAR_H + GAP + (stacked ? LABEL_ROW : 0);
+    const axisY = TOP + props.categories.length * groupH;
+    return { stacked, groupH, axisY, height: axisY + AXIS_H };
+  };
 
   const draw = (width: number) => {
-    const labelW = Math.min(150, Math.round(width * 0.34));
+    const { stacked, groupH, axisY, height } = layout(width);
+    const labelW = stacked ? 4 : Math.min(150, Math.round(width * 0.34));
     const plotW = width - labelW - VALUE_W;
     const x = (v: number) => labelW + (Math.min(Math.max(0, v), max) / max) * plotW;
-    // About 7 px per character at 12 px: cut longer names with an ellipsis (the table has them whole).
-    const chars = Math.floor((labelW - 10) / 7);
+    // About 7 px per character at 13 px: cut longer names with an ellipsis (the table has them whole).
+    const chars = Math.floor(((stacked ? width : labelW) - 10) / 7);
     return (
       <>
         {ticks.map((t) => (
@@ -43,13 +50,14 @@ export function BarChart(props: BarChartProps) {
           </g>
         ))}
         {props.categories.map((c, ci) => {
-          const y0 = TOP + ci * groupH;
+          const top = TOP + ci * groupH;
+          const y0 = stacked ? top + LABEL_ROW : top;
           return (
             <g key={c}>
               <text
-                x={labelW - 8}
-                y={y0 + (props.series.length * BAR_H) / 2 + 4}
-                textAnchor="end"
+                x={stacked ? labelW : labelW - 8}
+                y={stacked ? top + 13 : y0 + (props.series.length * BAR_H) / 2 + 4}
+                textAnchor={stacked ? "start" : "end"}
                 className="cat"
               >
                 {c.length > chars ? `${c.slice(0, chars - 1)}…` : c}
@@ -86,5 +94,12 @@ export function BarChart(props: BarChartProps) {
     );
   };
 
-  return <ChartFrame chart={props} format={format} height={height} draw={draw} />;
+  return (
+    <ChartFrame
+      chart={props}
+      format={format}
+      height={(width) => layout(width).height}
+      draw={draw}
+    />
+  );
 }

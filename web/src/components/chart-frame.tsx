@@ -35,11 +35,13 @@ export function ChartFrame({
 }: {
   chart: ChartProps;
   format: (n: number) => string;
-  height: number;
+  /** The drawing's height, fixed or for a given width. */
+  height: number | ((width: number) => number);
   draw: (width: number) => ReactNode;
 }) {
   const id = useId();
   const { ref, width } = useWidth(560);
+  const h = typeof height === "number" ? height : height(width);
   return (
     <figure className="chart">
       <figcaption id={`${id}-t`} className="chart-title">
@@ -65,8 +67,8 @@ export function ChartFrame({
       <div ref={ref} className="chart-area">
         <svg
           width={width}
-          height={height}
-          viewBox={`0 0 ${width} ${height}`}
+          height={h}
+          viewBox={`0 0 ${width} ${h}`}
           role="img"
           aria-labelledby={`${id}-t ${id}-d`}
           className="chart-svg"

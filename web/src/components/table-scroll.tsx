@@ -4,11 +4,14 @@
  */
 import type { ReactNode } from "react";
 
-/** Wraps a table; `label` names the region (usually the table's caption). */
+/**
+ * Wraps a table; `label` names the region (usually the table's caption), suffixed so it
+ * never repeats the name of the section around it (axe `landmark-unique`).
+ */
 export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard.
-    <section className="table-scroll" aria-label={label} tabIndex={0}>
+    <section className="table-scroll" aria-label={`${label} (table)`} tabIndex={0}>
       {children}
     </section>
   );

@@ -149,19 +149,19 @@ export function OptOutCharts() {
                     latest.filter((r) => r.purpose === chosen),
                     "region",
                   )}
-                  title={`Opt-out rate by region, ${purposeName(chosen).toLowerCase()}, ${latestMonth}`}
+                  title={`Opt-out rate by region: ${purposeName(chosen)}, ${latestMonth}`}
                   label="Region"
                   name={regionName}
                 />
                 <RateBars
                   cells={sumBy(latest, "purpose")}
-                  title={`Opt-out rate by purpose, all regions, ${latestMonth}`}
+                  title={`Opt-out rate by purpose: all regions, ${latestMonth}`}
                   label="Purpose"
                   name={purposeName}
                 />
               </div>
               <LineChart
-                title={`Opt-out rate over time by region, ${purposeName(chosen).toLowerCase()}`}
+                title={`Opt-out rate over time by region: ${purposeName(chosen)}`}
                 description="Share of members with a choice whose choice was no at each month's end."
                 categoryLabel="Month"
                 valueLabel="Opt-out rate"

@@ -96,7 +96,7 @@ export function SettingCard({ setting, onSaved }: SettingCardProps) {
     <article className="card setting-card" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{name}</h3>
       <Switch
-        label={`Use my content for ${name.toLowerCase()}`}
+        label={`Use my content for ${name}`}
         checked={on}
         disabled={locked}
         busy={busy}
