@@ -4,10 +4,12 @@ import type { Benchmark } from "./bench.js";
 import { evaluatorBenchmark } from "./evaluator.bench.js";
 import { ledgerBenchmark } from "./ledger.bench.js";
 import { lineageBenchmark } from "./lineage.bench.js";
+import { redactBenchmark } from "./redact.bench.js";
 
 export const BENCHMARKS: readonly Benchmark[] = [
   evaluatorBenchmark,
   apiBenchmark,
   ledgerBenchmark,
   lineageBenchmark,
+  redactBenchmark,
 ];

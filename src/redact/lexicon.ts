@@ -120,13 +120,35 @@ export function isStopword(lower: string): boolean {
   return englishStopwords().has(lower);
 }
 
-/** Whether a lower-cased word is a census first name (for lower-case names after "hey"). */
-export function isFirstName(lower: string): boolean {
-  return lexicon().first.has(lower);
+/**
+ * Every looked-up word's class, plus `FIRST_NAME_BIT` for a census first name, so that a word
+ * costs one hash lookup after its first time. Bounded: cleared when it grows past
+ * `MEMO_LIMIT` entries, so text with endless distinct words cannot grow memory without end.
+ */
+const memo = new Map<string, number>();
+const MEMO_LIMIT = 500_000;
+const FIRST_NAME_BIT = 8;
+
+function info(lower: string): number {
+  const hit = memo.get(lower);
+  if (hit !== undefined) return hit;
+  const v = classify(lower) | (lexicon().first.has(lower) ? FIRST_NAME_BIT : 0);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(lower, v);
+  return v;
 }
 
 /** How a lower-cased token looks as a name (see `NameClass`). */
 export function nameClass(lower: string): NameClass {
+  return (info(lower) & 7) as NameClass;
+}
+
+/** Whether a lower-cased word is a census first name (for lower-case names after "hey"). */
+export function isFirstName(lower: string): boolean {
+  return (info(lower) & FIRST_NAME_BIT) !== 0;
+}
+
+function classify(lower: string): NameClass {
   const lex = lexicon();
   if (lex.englishStop.has(lower)) return NameClass.Word;
   const first = lex.first.has(lower);

@@ -3,9 +3,10 @@
  * and replaces what it found with typed placeholders (`[EMAIL]`, `[PERSON]`, ...).
  */
 import { REDACTION_TYPES } from "../policy/model.js";
-import type { Detector } from "./detectors/index.js";
+import type { GatedDetector } from "./detectors/index.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
+import { warmLexicon } from "./lexicon.js";
 import type { Span } from "./span.js";
 import { applySpans, resolveSpans } from "./span.js";
 
@@ -31,22 +32,33 @@ export interface Redactor {
 /** Builds a redactor. Building indexes the member names once; each call is then one pass each. */
 export function createRedactor(options: RedactorOptions): Redactor {
   const on = (type: string): boolean => options.enabled[type] !== false;
-  const detectors: Detector[] = [];
+  const gated: GatedDetector[] = [];
   for (const type of REDACTION_TYPES) {
     const d = DETECTORS[type];
-    if (d !== undefined && on(type)) detectors.push(d);
+    if (d !== undefined && on(type)) gated.push(d);
   }
+  if (on("person")) warmLexicon();
   if (on("member_name") && options.memberNames.length > 0) {
     const members = new MemberNameDetector(options.memberNames);
-    detectors.push((text, out) => members.detect(text, out));
+    gated.push({ detect: (text, out) => members.detect(text, out), minDigits: 0 });
   }
   const spans = (text: string): Span[] => {
+    const digits = countDigits(text);
     const found: Span[] = [];
-    for (const d of detectors) d(text, found);
+    for (const d of gated) if (digits >= d.minDigits) d.detect(text, found);
     return resolveSpans(found, text);
   };
   return {
     spans,
     redact: (text) => applySpans(text, spans(text)),
   };
+}
+
+function countDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }

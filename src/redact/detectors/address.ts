@@ -9,6 +9,7 @@
  * ordinary function words.
  */
 
+import { isWordChar } from "../chars.js";
 import { isStopword } from "../lexicon.js";
 import type { Span } from "../span.js";
 
@@ -22,8 +23,8 @@ const TOWN = String.raw`\p{Lu}[\p{L}\p{M}'’-]*(?:[\s-]\p{Lu}[\p{Ll}\p{M}'’-]
 const TAIL = String.raw`(?:,?\s+(?:${TOWN},?\s+)?(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|${UK_POSTCODE}|\d{4,5}\s+${TOWN}|\d{5}(?:-\d{4})?))?`;
 
 const NUMBER_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])${NUM}\s+(?:(?:n|s|e|w|north|south|east|west)\.?\s+)?(${WORD}(?:\s+${WORD}){0,3})\s+${SUFFIX}\.?(?![\p{L}\p{N}])(?:\s+(?:nw|ne|sw|se)\b)?${UNIT}?${TAIL}`,
-  "giu",
+  String.raw`${NUM}\s+(?:(?:n|s|e|w|north|south|east|west)\.?\s+)?(${WORD}(?:\s+${WORD}){0,3})\s+${SUFFIX}\.?(?![\p{L}\p{N}])(?:\s+(?:nw|ne|sw|se)\b)?${UNIT}?${TAIL}`,
+  "iuy",
 );
 const PREFIX_TYPE = String.raw`(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai|voie|passage|place|cours|marginal|rodovia|calle|c/|avenida|avda\.?|paseo|camino|carrer|via|viale|piazza|corso|vicolo|rua|travessa|praça|estrada|alameda|ul\.|ulica|aleja|al\.)`;
 const TYPE_FIRST = new RegExp(
@@ -31,8 +32,8 @@ const TYPE_FIRST = new RegExp(
   "giu",
 );
 const NUMBER_TYPE_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])${NUM},?\s+${PREFIX_TYPE}\s+((?:${WORD}\s+){0,4}${WORD})(?:,\s+\d{4,5}\s+${TOWN})`,
-  "giu",
+  String.raw`${NUM},?\s+${PREFIX_TYPE}\s+((?:${WORD}\s+){0,4}${WORD})(?:,\s+\d{4,5}\s+${TOWN})`,
+  "iuy",
 );
 const COMPOUND = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(\p{Lu}[\p{L}\p{M}-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca))\s+${NUM}(?![\p{L}\p{N}])${TAIL}`,
@@ -46,8 +47,8 @@ const PLACE_NAME = String.raw`\p{Lu}[\p{L}\p{M}'’.-]*(?:\s(?:\p{Lu}[\p{L}\p{M}
  * what makes it an address ("45 Jacob Meadow, 7396 Dickensport", "130 Jain Crossroad, 188 264 Murtijapur").
  */
 const STREET_POSTCODE_TOWN = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])${NUM},?\s+(?:\p{L}[\p{L}\p{M}'’.-]*\s+){0,5}\p{L}[\p{L}\p{M}'’.-]*,\s+${POSTCODE}\s+${PLACE_NAME}`,
-  "gu",
+  String.raw`${NUM},?\s+(?:\p{L}[\p{L}\p{M}'’.-]*\s+){0,5}\p{L}[\p{L}\p{M}'’.-]*,\s+${POSTCODE}\s+${PLACE_NAME}`,
+  "uy",
 );
 const POSTCODE_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${UK_POSTCODE}(?![\p{L}\p{N}])`, "gu");
 
@@ -58,25 +59,46 @@ function plausibleName(words: string | undefined): boolean {
   return true;
 }
 
-function scan(text: string, re: RegExp, out: Span[], checkName: boolean): void {
+function record(text: string, m: RegExpExecArray, out: Span[]): void {
+  let end = m.index + m[0].length;
+  // A sentence-ending period after an abbreviation is not part of the address.
+  if (text.charCodeAt(end - 1) === 46 && end === text.length) end--;
+  out.push({ start: m.index, end, type: "address" });
+}
+
+function scan(text: string, re: RegExp, out: Span[]): void {
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (checkName && !plausibleName(m[1])) continue;
-    let end = m.index + m[0].length;
-    // A sentence-ending period after an abbreviation is not part of the address.
-    if (text.charCodeAt(end - 1) === 46 && end === text.length) end--;
-    out.push({ start: m.index, end, type: "address" });
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) record(text, m, out);
+}
+
+/** Runs the sticky number-first patterns at `at`, the start of a house number. */
+function tryNumberFirst(text: string, at: number, out: Span[]): void {
+  for (const re of [NUMBER_FIRST, NUMBER_TYPE_FIRST, STREET_POSTCODE_TOWN]) {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (m !== null && (re !== NUMBER_FIRST || plausibleName(m[1]))) record(text, m, out);
   }
 }
 
+/** Cheap literal pre-checks for the patterns that do not start with the house number. */
+const HAS_TYPE_WORD = new RegExp(String.raw`${PREFIX_TYPE}\s`, "i");
+const HAS_COMPOUND =
+  /(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca)\s+\d/i;
+
 /** Appends an `address` span for each street address (or UK postcode) in `text`. */
 export function detectAddresses(text: string, out: Span[]): void {
-  // Every form has a digit: the house number or the postcode.
-  if (!/\d/.test(text)) return;
-  scan(text, NUMBER_FIRST, out, true);
-  scan(text, TYPE_FIRST, out, false);
-  scan(text, NUMBER_TYPE_FIRST, out, false);
-  scan(text, COMPOUND, out, false);
-  scan(text, STREET_POSTCODE_TOWN, out, false);
-  scan(text, POSTCODE_ONLY, out, false);
+  // The number-first forms start at a digit run that follows no letter or digit.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (i === 0 || !isWordChar(text.charCodeAt(i - 1))) tryNumberFirst(text, i, out);
+    while (i + 1 < text.length && isDigitCode(text.charCodeAt(i + 1))) i++;
+  }
+  if (HAS_TYPE_WORD.test(text)) scan(text, TYPE_FIRST, out);
+  if (HAS_COMPOUND.test(text)) scan(text, COMPOUND, out);
+  if (/[A-Z]\d/.test(text)) scan(text, POSTCODE_ONLY, out);
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }

@@ -159,138 +159,143 @@ function coordinated(text: string, tokens: readonly Token[], last: number, i: nu
 }
 
 /** Appends a `person` span for each name found in `text`. */
+function isGermanText(tokens: readonly Token[]): boolean {
+  let k = 0;
+  for (const t of tokens) if (GERMAN.has(t.lower) && ++k >= 2) return true;
+  return false;
+}
+
+/** Extends a name from token `j` over adjacent capitalised words that are not ordinary words. */
+function extendCapital(text: string, tokens: readonly Token[], j: number): number {
+  let k = j;
+  while (
+    k + 1 < tokens.length &&
+    tokens[k + 1]!.capital &&
+    adjacent(text, tokens[k]!, tokens[k + 1]!) &&
+    classOf(tokens[k + 1]!.lower) !== NameClass.Word
+  )
+    k++;
+  return k;
+}
+
+/** Extends a lower-case name from token `j` by one more name word ("larry lombardo"). */
+function extendLower(text: string, tokens: readonly Token[], j: number): number {
+  const nx = tokens[j + 1];
+  return nx !== undefined &&
+    !nx.capital &&
+    adjacent(text, tokens[j]!, nx) &&
+    classOf(nx.lower) >= NameClass.Listed
+    ? j + 1
+    : j;
+}
+
+/** The last token of the capitalised run starting at `i`, and whether a company/street word ends it. */
+function capitalRun(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+): { end: number; head: boolean } {
+  const n = tokens.length;
+  let j = i;
+  while (j + 1 < n && adjacent(text, tokens[j]!, tokens[j + 1]!)) {
+    const nx = tokens[j + 1]!;
+    if (nx.capital) {
+      if (classOf(nx.lower) === NameClass.Word)
+        return { end: j, head: NOT_PERSON_HEADS.has(nx.lower) };
+      j++;
+    } else if (
+      PARTICLES.has(nx.lower) &&
+      j + 2 < n &&
+      tokens[j + 2]!.capital &&
+      adjacent(text, nx, tokens[j + 2]!)
+    ) {
+      j++;
+    } else break;
+  }
+  return { end: j, head: false };
+}
+
+/** Appends a `person` span for each name found in `text`. */
 export function detectPersons(text: string, out: Span[]): void {
   const tokens = tokenize(text);
   const n = tokens.length;
   let german: boolean | undefined;
-  const isGerman = (): boolean => {
-    if (german === undefined) {
-      let k = 0;
-      for (const t of tokens) if (GERMAN.has(t.lower)) k++;
-      german = k >= 2;
-    }
-    return german;
-  };
   /** Index of the last token of the last person found, for coordination. */
   let lastPerson = -2;
-  const emit = (from: number, to: number): void => {
-    out.push({ start: tokens[from]!.start, end: tokens[to]!.end, type: "person" });
-    lastPerson = to;
-  };
-  /** Extends a name from token `j` over adjacent capitalised words that are not ordinary words. */
-  const extend = (j: number): number => {
-    let k = j;
-    while (
-      k + 1 < n &&
-      tokens[k + 1]!.capital &&
-      adjacent(text, tokens[k]!, tokens[k + 1]!) &&
-      classOf(tokens[k + 1]!.lower) !== NameClass.Word
-    )
-      k++;
-    return k;
-  };
-
-  /** Extends a lower-case name from token `j` by one more name word ("larry lombardo"). */
-  const extendLower = (j: number): number => {
-    const nx = tokens[j + 1];
-    return nx !== undefined &&
-      !nx.capital &&
-      adjacent(text, tokens[j]!, nx) &&
-      classOf(nx.lower) >= NameClass.Listed
-      ? j + 1
-      : j;
-  };
-
   let i = 0;
   while (i < n) {
     const t = tokens[i]!;
     const prev = i > 0 ? tokens[i - 1]! : undefined;
     const next = tokens[i + 1];
     // Title + name: "Dr. Okafor", "Mrs Lee Chang", and in lower case "mr. larry lombardo".
-    if (TITLES.has(t.lower) && next !== undefined) {
+    if (next !== undefined && TITLES.has(t.lower)) {
       const gap = text.slice(t.end, next.start);
       if ((gap === " " || gap === ". ") && classOf(next.lower) !== NameClass.Word) {
-        const j = next.capital ? extend(i + 1) : extendLower(i + 1);
-        emit(i, j);
+        const j = next.capital
+          ? extendCapital(text, tokens, i + 1)
+          : extendLower(text, tokens, i + 1);
+        out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+        lastPerson = j;
         i = j + 1;
         continue;
       }
+    }
+    if (!t.capital && t.lower.length < 3) {
+      i++;
+      continue;
     }
     const greeted =
       prev !== undefined &&
       adjacent(text, prev, t) &&
       (GREETINGS.has(prev.lower) || introduces(tokens, i));
+    let j = -1;
     if (t.capital) {
       const first = classOf(t.lower);
       // The run of capitalised words (and name particles between them) starting here.
-      let j = i;
-      let head = false;
-      while (j + 1 < n && adjacent(text, tokens[j]!, tokens[j + 1]!)) {
-        const nx = tokens[j + 1]!;
-        if (nx.capital) {
-          if (classOf(nx.lower) === NameClass.Word) {
-            head = NOT_PERSON_HEADS.has(nx.lower);
-            break;
-          }
-          j++;
-        } else if (
-          PARTICLES.has(nx.lower) &&
-          j + 2 < n &&
-          tokens[j + 2]!.capital &&
-          adjacent(text, nx, tokens[j + 2]!)
-        ) {
-          j++;
-        } else break;
-      }
-      if (head) {
+      const run = capitalRun(text, tokens, i);
+      if (run.head) {
         // "Smith Ltd.", "Baker Street": the whole run names a company or a street.
-        i = j + 2;
+        i = run.end + 2;
         continue;
       }
-      if (first === NameClass.Word) {
-        i++;
-        continue;
+      if (first !== NameClass.Word) {
+        const r = run.end;
+        const afterName = coordinated(text, tokens, lastPerson, i);
+        // After "in", "from", "at": a place or a company, unless it starts with a first name.
+        const placeContext =
+          prev !== undefined && PLACE_PREPOSITIONS.has(prev.lower) && !isFirstName(t.lower);
+        // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
+        const firmLike = r === i && t.lower.includes("-") && !isFirstName(t.lower.split("-")[0]!);
+        const blocked = (placeContext || firmLike) && !greeted && !afterName;
+        if (
+          !blocked &&
+          ((r > i && first >= NameClass.Listed) ||
+            greeted ||
+            afterName ||
+            first === NameClass.Strong ||
+            (first === NameClass.Medium && !t.sentenceStart) ||
+            (first === NameClass.Listed && !t.sentenceStart && !(german ??= isGermanText(tokens))))
+        )
+          j = r;
+        else if (blocked) i = r;
       }
-      const afterName = coordinated(text, tokens, lastPerson, i);
-      // After "in", "from", "at": a place or a company, unless it starts with a first name.
-      const placeContext =
-        prev !== undefined && PLACE_PREPOSITIONS.has(prev.lower) && !isFirstName(t.lower);
-      // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
-      const firmLike = j === i && t.lower.includes("-") && !isFirstName(t.lower.split("-")[0]!);
-      if ((placeContext || firmLike) && !greeted && !afterName) {
-        i = j + 1;
-        continue;
-      }
-      if (
-        (j > i && first >= NameClass.Listed) ||
-        greeted ||
-        afterName ||
-        first === NameClass.Strong ||
-        (first === NameClass.Medium && !t.sentenceStart) ||
-        (first === NameClass.Listed && !t.sentenceStart && !isGerman())
-      ) {
-        emit(i, j);
-        i = j + 1;
-        continue;
-      }
-      i++;
-      continue;
-    }
-    // Lower case: a name from the long list right after a greeting or an introduction
-    // ("hey priya", "my name is nunzia"), a census first name after a mention word ("me and
-    // sam"), or a census first name followed by a surname ("david lange").
-    if (greeted || (t.lower.length >= 3 && isFirstName(t.lower))) {
+    } else {
+      // Lower case: a name from the long list right after a greeting or an introduction
+      // ("hey priya", "my name is nunzia"), a census first name after a mention word ("me
+      // and sam"), or a census first name followed by a surname ("david lange").
       const c = classOf(t.lower);
       const first = c >= NameClass.Medium && isFirstName(t.lower);
-      const mentioned =
-        first && prev !== undefined && MENTIONS.has(prev.lower) && adjacent(text, prev, t);
-      const j = extendLower(i);
-      if ((greeted && c >= NameClass.Listed) || mentioned || (first && j > i)) {
-        emit(i, j);
-        i = j + 1;
-        continue;
+      if (greeted || first) {
+        const mentioned =
+          first && prev !== undefined && MENTIONS.has(prev.lower) && adjacent(text, prev, t);
+        const k = extendLower(text, tokens, i);
+        if ((greeted && c >= NameClass.Listed) || mentioned || (first && k > i)) j = k;
       }
     }
-    i++;
+    if (j >= 0) {
+      out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+      lastPerson = j;
+      i = j + 1;
+    } else i++;
   }
 }

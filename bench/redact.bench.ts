@@ -1,0 +1,121 @@
+/**
+ * `npm run bench -- redact`: redaction throughput on 200,000 generated posts (TrainGate single
+ * thread and worker pool, redact-pii, openredaction, the same texts, the same run) and each
+ * one's F1 on Presidio's external labelled set.
+ *
+ * Throughput is texts per CPU-second (process CPU time, all threads), which is "per core"
+ * and stays meaningful on a shared machine; wall-clock rates are shown beside it. The peers
+ * are timed on the first texts of the same list (20,000 for redact-pii, 2,000 for the much
+ * slower openredaction): timing them on all 200,000 would take an hour and change no ratio.
+ */
+import { availableParallelism } from "node:os";
+import { generatePiiSet } from "../eval/generate-pii-set.js";
+import type { EvalEntity, LabelledSpan } from "../eval/labelled-text.js";
+import type { Peer } from "../eval/peers.js";
+import { openRedactionPeer, redactPiiPeer } from "../eval/peers.js";
+import { microF1, trainGatePredictor } from "../eval/pii-eval-lib.js";
+import { loadPresidioSet } from "../eval/presidio-set.js";
+import type { EntityScore } from "../eval/score.js";
+import { score } from "../eval/score.js";
+import { RedactionPool } from "../src/redact/redaction-pool.js";
+import { createRedactor } from "../src/redact/redactor.js";
+import type { Benchmark } from "./bench.js";
+import { fmt } from "./bench.js";
+
+const TEXTS = 200_000;
+const REDACT_PII_TEXTS = 20_000;
+const OPENREDACTION_TEXTS = 2_000;
+const SEED = 424242;
+
+interface Rate {
+  readonly texts: number;
+  readonly perCpuSecond: number;
+  readonly perWallSecond: number;
+}
+
+async function timed(texts: number, run: () => Promise<void> | void): Promise<Rate> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { texts, perCpuSecond: texts / cpuSeconds, perWallSecond: texts / wall };
+}
+
+function f1Of(scores: Map<EvalEntity, EntityScore>, e: EvalEntity): string {
+  const s = scores.get(e);
+  return s === undefined || Number.isNaN(s.f1) ? "–" : s.f1.toFixed(3);
+}
+
+async function peerSpans(peer: Peer, texts: readonly string[]): Promise<LabelledSpan[][]> {
+  const out: LabelledSpan[][] = [];
+  for (const t of texts) out.push(await peer.spans(t));
+  return out;
+}
+
+export const redactBenchmark: Benchmark = {
+  name: "redact",
+  title: "PII redaction: TrainGate vs redact-pii and openredaction",
+  async run() {
+    const set = generatePiiSet(TEXTS, SEED);
+    const texts = set.texts.map((t) => t.text);
+    const memberNames = set.memberNames;
+    const options = { memberNames, enabled: {} };
+
+    const single = createRedactor(options);
+    for (let i = 0; i < 2000; i++) single.redact(texts[i]!);
+    let sink = 0;
+    const ours = await timed(texts.length, () => {
+      for (const t of texts) sink += single.redact(t).length;
+    });
+
+    const threads = Math.max(2, availableParallelism());
+    const pool = await RedactionPool.create({ ...options, threads });
+    await pool.redactMany(texts.slice(0, 4096));
+    const pooled = await timed(texts.length, async () => {
+      sink += (await pool.redactMany(texts)).length;
+    });
+    await pool.close();
+
+    const rp = redactPiiPeer();
+    const rpTexts = texts.slice(0, REDACT_PII_TEXTS);
+    for (let i = 0; i < 200; i++) rp.redact(rpTexts[i]!);
+    const rpRate = await timed(rpTexts.length, () => {
+      for (const t of rpTexts) sink += (rp.redact(t) as string).length;
+    });
+
+    const or = openRedactionPeer();
+    const orTexts = texts.slice(0, OPENREDACTION_TEXTS);
+    for (let i = 0; i < 50; i++) await or.redact(orTexts[i]!);
+    const orRate = await timed(orTexts.length, async () => {
+      for (const t of orTexts) sink += (await or.redact(t)).length;
+    });
+    if (sink < 0) throw new Error("unreachable: keeps the results alive");
+
+    const external = loadPresidioSet();
+    const predictOurs = trainGatePredictor([]);
+    const extOurs = score(
+      external,
+      external.map((t) => predictOurs(t.text)),
+    );
+    const extTexts = external.map((t) => t.text);
+    const extRp = score(external, await peerSpans(rp, extTexts));
+    const extOr = score(external, await peerSpans(or, extTexts));
+
+    const row = (name: string, r: Rate, scores: Map<EvalEntity, EntityScore>, note: string) =>
+      `| ${name} | ${fmt(r.texts)} | ${fmt(r.perCpuSecond)} | ${fmt(r.perWallSecond)} | ${(ours.perCpuSecond / r.perCpuSecond).toFixed(1)}× | ${f1Of(scores, "email")} | ${f1Of(scores, "phone")} | ${f1Of(scores, "card")} | ${f1Of(scores, "iban")} | ${f1Of(scores, "person")} | ${microF1(scores).toFixed(3)} | ${note} |`;
+    const target = ours.perCpuSecond >= 100_000 ? "met" : "**missed**";
+    const twice = ours.perCpuSecond >= 2 * rpRate.perCpuSecond ? "met" : "**missed**";
+    return `Texts: ${fmt(TEXTS)} generated posts (eval/generate-pii-set.ts, seed ${SEED}; four in five carry PII, a denser mix than real posts) with ${fmt(memberNames.length)} member names. Rates are texts per CPU-second of the process (all threads), i.e. per core; wall-clock rates beside them depend on how busy the machine was. F1 is on Presidio's external set (${external.length} texts, EVAL.md's mapping and overlap rule; micro-F1 over all scored types).
+
+| redactor | texts timed | texts/s per core | texts/s wall | TrainGate single thread is | F1 email | F1 phone | F1 card | F1 IBAN | F1 person | micro-F1 | note |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
+${row("TrainGate, 1 thread", ours, extOurs, "createRedactor")}
+${row(`TrainGate, pool of ${threads}`, pooled, extOurs, "RedactionPool, batches of 1,024")}
+${row("redact-pii", rpRate, extRp, `first ${fmt(REDACT_PII_TEXTS)} texts`)}
+${row("openredaction", orRate, extOr, `first ${fmt(OPENREDACTION_TEXTS)} texts`)}
+
+Targets (issue 4): ≥ 100,000 texts/s per core: ${target} (${fmt(ours.perCpuSecond)}). At least 2× redact-pii: ${twice} (${(ours.perCpuSecond / rpRate.perCpuSecond).toFixed(1)}×). TrainGate is ${(ours.perCpuSecond / orRate.perCpuSecond).toFixed(0)}× openredaction.`;
+  },
+};
