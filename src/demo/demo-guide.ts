@@ -114,7 +114,7 @@ export function demoGuide(demo: RunningDemo, cwd: string = process.cwd()): strin
     "first build), ledger.sqlite (consent ledger and lineage). The CLI works on it too:",
     `  npx traingate ledger status --data-dir ${dir}`,
     `  npx traingate explain --preset recommended --as-of ${DEMO_AS_OF} --data-dir ${dir} \\`,
-    `      --members ${exp}/members.jsonl --items ${exp}/items.jsonl --item <an item id>`,
+    `      --members ${exp}/members.jsonl --items ${exp}/items.jsonl --item ${us?.sampleItem ?? germany?.sampleItem ?? "i000001"}`,
     "",
     "Stop with Ctrl+C. Running it again reuses everything.",
   );

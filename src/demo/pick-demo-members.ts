@@ -20,6 +20,8 @@ export interface DemoMember {
   readonly country: string | null;
   /** Items of theirs in the dataset at the demo instant. */
   readonly included: number;
+  /** One of their items to explain: the first included one, else the first one. */
+  readonly sampleItem: string | null;
 }
 
 /** The featured members; a slot is null when the export has nobody who fits. */
@@ -32,6 +34,8 @@ export interface DemoMembers {
 interface Tally {
   items: number;
   included: number;
+  firstItem: string | null;
+  firstIncluded: string | null;
 }
 
 /**
@@ -70,9 +74,18 @@ export async function pickDemoMembers(input: {
       purpose: input.purpose,
       asOf: input.asOf,
     });
-    const t = tally.get(member.id) ?? { items: 0, included: 0 };
+    const t = tally.get(member.id) ?? {
+      items: 0,
+      included: 0,
+      firstItem: null,
+      firstIncluded: null,
+    };
     t.items++;
-    if (d.included) t.included++;
+    t.firstItem ??= item.id;
+    if (d.included) {
+      t.included++;
+      t.firstIncluded ??= item.id;
+    }
     tally.set(member.id, t);
   }
 
@@ -92,6 +105,7 @@ export async function pickDemoMembers(input: {
           displayName: m.displayName,
           country: m.country,
           included: tally.get(m.id)?.included ?? 0,
+          sampleItem: tally.get(m.id)?.firstIncluded ?? tally.get(m.id)?.firstItem ?? null,
         };
   };
   return {
