@@ -51,7 +51,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export const registerDemo: RegisterCommand = (program: Command) => {
   const demo = program
     .command("demo")
-    .description("a synthetic demo platform: generate an export, or start the whole tour");
+    .description("a synthetic demo platform: generate an export, or start the whole tour")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ traingate demo start                        # what npm start runs
+  $ traingate demo generate --members 2000 --items 20000 --seed 42 --out demo-export`,
+    );
 
   demo
     .command("generate")
