@@ -103,7 +103,11 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
 
   beforeAll(async () => {
     // The server serves web/dist: build it from the current sources.
-    await build({ configFile: join(process.cwd(), "web", "vite.config.ts"), logLevel: "warn" });
+    await build({
+      configFile: join(process.cwd(), "web", "vite.config.ts"),
+      mode: "production",
+      logLevel: "warn",
+    });
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), "tg-web-"));
     exportDir = join(tmp, "export");

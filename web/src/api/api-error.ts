@@ -31,6 +31,7 @@ export class ApiError extends Error {
    * "not available on this server" rather than as a failure.
    */
   get routeMissing(): boolean {
-    return this.status === 404 && /^Route [A-Z]+:/.test(this.message);
+    // TrainGate's not-found handler says "no route GET /v1/..."; Fastify's default, "Route GET:...".
+    return this.status === 404 && /^(no route [A-Z]+ |Route [A-Z]+:)/.test(this.message);
   }
 }

@@ -211,7 +211,11 @@ export const AuditEntry = z.looseObject({
   entry_hash: z.string().nullable().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
-export const Audit = listOf(AuditEntry, ["entries", "items", "audit"]);
+/** GET /v1/admin/audit: one page of entries in chain order and the cursor of the next. */
+export const AuditPage = z.looseObject({
+  entries: z.array(AuditEntry),
+  next_after: z.number(),
+});
 
 /** GET /v1/admin/audit/verify. */
 export const AuditVerify = z.looseObject({

@@ -3,17 +3,28 @@
  * (GET /v1/admin/audit/verify) shown first, in words and with an icon that is not colour
  * alone.
  */
+
+import { useState } from "react";
 import { call } from "../../api/client.js";
-import { Audit, AuditVerify } from "../../api/schemas.js";
+import { type AuditEntry, AuditPage, AuditVerify } from "../../api/schemas.js";
 import { formatDate, formatNumber } from "../../components/format.js";
 import { Async, Empty } from "../../components/status.js";
 import { TableScroll } from "../../components/table-scroll.js";
 import { useResource } from "../../hooks/use-resource.js";
 
+/** Entries per page. */
+const PAGE = 100;
+
 /** The audit panel. */
 export function AuditLog() {
   const verify = useResource((signal) => call(AuditVerify, "/v1/admin/audit/verify", { signal }));
-  const entries = useResource((signal) => call(Audit, "/v1/admin/audit", { signal }));
+  // Pages of the log in chain order; "Show the next entries" moves the cursor on.
+  const [after, setAfter] = useState(0);
+  const [earlier, setEarlier] = useState<readonly AuditEntry[]>([]);
+  const entries = useResource(
+    (signal) => call(AuditPage, `/v1/admin/audit?after=${after}&limit=${PAGE}`, { signal }),
+    String(after),
+  );
   return (
     <div className="stack">
       <Async resource={verify} what="the audit chain verification">
@@ -43,46 +54,63 @@ export function AuditLog() {
         )}
       </Async>
       <Async resource={entries} what="the audit log">
-        {(list) =>
-          list.length === 0 ? (
+        {(page) => {
+          const list = [...earlier, ...page.entries];
+          return list.length === 0 ? (
             <Empty title="The audit log is empty.">
               Every consent change, import, document publication and obligation update is logged
               here as it happens.
             </Empty>
           ) : (
-            <TableScroll label="Audit log entries, oldest first">
-              <table>
-                <caption className="visually-hidden">Audit log entries, oldest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Subject</th>
-                    <th scope="col">Hash</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((e, i) => (
-                    <tr key={String(e.seq ?? i)}>
-                      <td>{e.seq ?? i + 1}</td>
-                      <td>{formatDate(e.at, true)}</td>
-                      <td>{e.actor ?? "—"}</td>
-                      <td>{e.action ?? "—"}</td>
-                      <td>{e.subject ?? "—"}</td>
-                      <td>
-                        <code title={e.entry_hash ?? ""}>
-                          {e.entry_hash ? `${e.entry_hash.slice(0, 10)}…` : "—"}
-                        </code>
-                      </td>
+            <>
+              <TableScroll label="Audit log entries, oldest first">
+                <table>
+                  <caption className="visually-hidden">Audit log entries, oldest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">#</th>
+                      <th scope="col">When</th>
+                      <th scope="col">Who</th>
+                      <th scope="col">Action</th>
+                      <th scope="col">Subject</th>
+                      <th scope="col">Hash</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )
-        }
+                  </thead>
+                  <tbody>
+                    {list.map((e, i) => (
+                      <tr key={String(e.seq ?? i)}>
+                        <td>{e.seq ?? i + 1}</td>
+                        <td>{formatDate(e.at, true)}</td>
+                        <td>{e.actor ?? "—"}</td>
+                        <td>{e.action ?? "—"}</td>
+                        <td>{e.subject ?? "—"}</td>
+                        <td>
+                          <code title={e.entry_hash ?? ""}>
+                            {e.entry_hash ? `${e.entry_hash.slice(0, 10)}…` : "—"}
+                          </code>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
+              {page.entries.length === PAGE ? (
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => {
+                    setEarlier(list);
+                    setAfter(page.next_after);
+                  }}
+                >
+                  Show the next {PAGE} entries
+                </button>
+              ) : (
+                <p className="muted">End of the log: {formatNumber(list.length)} entries shown.</p>
+              )}
+            </>
+          );
+        }}
       </Async>
     </div>
   );

@@ -52,9 +52,7 @@ function ObligationRow({ o, onChanged }: { o: Obligation; onChanged: (msg: strin
   return (
     <li className="card obligation">
       <div className="obligation-head">
-        <h3>
-          <code>{idText}</code>
-        </h3>
+        <h3>Obligation {idText}</h3>
         <span className={`badge status-${status}`}>{obligationStatus(status)}</span>
       </div>
       <dl className="facts">
