@@ -7,7 +7,7 @@
  * store theirs just before the response is sent.
  */
 import { createHash } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { TrainGateError } from "../errors.js";
 import type { IdempotencyWrite, StoredConsentEvent } from "../ledger/ledger-store.js";
 import { principalLabel } from "./auth/roles.js";
@@ -70,6 +70,20 @@ export async function checkIdempotency(
     );
   }
   return { status: found.status, body: found.body };
+}
+
+/** Answers with a stored response, marked `Idempotent-Replayed: true`. */
+export function sendReplay(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  replay: { status: number; body: unknown },
+): FastifyReply {
+  if (request.idempotency !== null) request.idempotency.stored = true;
+  return reply
+    .status(replay.status)
+    .header("idempotent-replayed", "true")
+    .type("application/json; charset=utf-8")
+    .send(JSON.stringify(replay.body));
 }
 
 /**
@@ -144,14 +158,7 @@ export function installIdempotency(app: FastifyInstance, ctx: ServerContext): vo
     request.idempotency = idem;
     if (streamed || request.routeOptions.config.optimisticIdempotency === true) return;
     const replay = await checkIdempotency(ctx, idem);
-    if (replay !== null) {
-      idem.stored = true;
-      return reply
-        .status(replay.status)
-        .header("idempotent-replayed", "true")
-        .type("application/json; charset=utf-8")
-        .send(JSON.stringify(replay.body));
-    }
+    if (replay !== null) return sendReplay(request, reply, replay);
   });
 
   app.addHook("onSend", async (request, reply, payload) => {

@@ -149,6 +149,30 @@ describe.each(BACKENDS)("member API on $name", (backend: Backend) => {
     expect(later.json().notices[0]).toMatchObject({ acceptance: "continued_use" });
   });
 
+  it("an erased member's choices can no longer change, and settings show the tombstone deny", async () => {
+    const erin = await s.member("erin");
+    await s.send(erin, {
+      method: "PUT",
+      url: "/v1/me/settings/genai_training",
+      payload: { choice: "allow" },
+    });
+    await s.store.eraseMember("erin", "GDPR art. 17 request", { actor: "test", requestId: null });
+    const r = await s.send(erin, {
+      method: "PUT",
+      url: "/v1/me/settings/genai_training",
+      payload: { choice: "allow" },
+    });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe("TG_E_CONFLICT");
+    const settings = await s.send(erin, { url: "/v1/me/settings", headers: { "sec-gpc": "1" } });
+    expect(settings.statusCode).toBe(200);
+    const genai = settings
+      .json()
+      .settings.find((x: { purpose: string }) => x.purpose === "genai_training");
+    expect(genai).toMatchObject({ state: "deny", content_used: false });
+    expect(settings.json().gpc.recorded).toEqual([]);
+  });
+
   it("exports everything as one download", async () => {
     const r = await s.send(alice, { url: "/v1/me/export" });
     expect(r.statusCode).toBe(200);

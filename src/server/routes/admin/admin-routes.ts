@@ -18,7 +18,7 @@ import { formatInstant, parseTimestamp } from "../../../policy/time.js";
 import { generateApiKey } from "../../auth/api-key.js";
 import { principalLabel, ROLES, type Role } from "../../auth/roles.js";
 import type { ServerContext } from "../../context.js";
-import { checkIdempotency } from "../../idempotency.js";
+import { checkIdempotency, sendReplay } from "../../idempotency.js";
 import { parsed, zodScope } from "../../zod-scope.js";
 import { documentJson } from "../public/public-routes.js";
 import { IMPORT_TYPES, spoolBody } from "./import-body.js";
@@ -125,13 +125,7 @@ export const adminRoutes: FastifyPluginAsync<ServerContext> = async (app, ctx) =
       try {
         idem.requestHash = body.sha256;
         const replay = await checkIdempotency(ctx, idem);
-        if (replay !== null) {
-          idem.stored = true;
-          return reply
-            .status(replay.status)
-            .header("idempotent-replayed", "true")
-            .send(replay.body);
-        }
+        if (replay !== null) return sendReplay(request, reply, replay);
         const r = await ctx.store.importEvents(consentFileEvents(body.path, "body"), {
           actor: actorOf(request),
           requestId: request.id,

@@ -6,6 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import { z } from "zod";
+import { buildEvents } from "../../../cli/consent-from-ledger.js";
 import { loadPolicyText, loadPreset } from "../../../config/load-policy.js";
 import { TrainGateError } from "../../../errors.js";
 import {
@@ -72,18 +73,9 @@ async function loadTables(paths: ExportPaths): Promise<Loaded> {
   return loaded;
 }
 
+/** The live ledger's events as builds see them (erased members denied at every instant). */
 async function ledgerEvents(ctx: ServerContext): Promise<ConsentEvent[]> {
-  const out: ConsentEvent[] = [];
-  for await (const e of ctx.store.iterateEvents()) {
-    out.push({
-      memberId: e.memberId,
-      purpose: e.purpose,
-      choice: e.choice,
-      at: e.at,
-      source: e.source,
-    });
-  }
-  return out;
+  return buildEvents(ctx.store.iterateEvents(), new Set(await ctx.store.erasedMembers()));
 }
 
 /** Runs a what-if; the result names both policies and where the data came from. */

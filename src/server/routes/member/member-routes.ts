@@ -11,7 +11,7 @@ import type { MemberNotice, StoredConsentEvent } from "../../../ledger/ledger-st
 import { CHOICES, KNOWN_PURPOSES, PURPOSE_PATTERN } from "../../../policy/domain.js";
 import { formatInstant } from "../../../policy/time.js";
 import type { ServerContext } from "../../context.js";
-import { idempotentAppend, replayAfterConflict } from "../../idempotency.js";
+import { idempotentAppend, replayAfterConflict, sendReplay } from "../../idempotency.js";
 import { parsed, zodScope } from "../../zod-scope.js";
 import { describeSettings, type PurposeSettings } from "./describe-settings.js";
 import { applyGpc } from "./gpc.js";
@@ -169,8 +169,7 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
         });
         return reply.status(200).send(respond(events));
       } catch (e) {
-        const replay = await replayAfterConflict(ctx, request, e);
-        return reply.status(replay.status).header("idempotent-replayed", "true").send(replay.body);
+        return sendReplay(request, reply, await replayAfterConflict(ctx, request, e));
       }
     },
   );
