@@ -203,13 +203,18 @@ function capitalRun(
       if (classOf(nx.lower) === NameClass.Word)
         return { end: j, head: NOT_PERSON_HEADS.has(nx.lower) };
       j++;
-    } else if (
-      PARTICLES.has(nx.lower) &&
-      j + 2 < n &&
-      tokens[j + 2]!.capital &&
-      adjacent(text, nx, tokens[j + 2]!)
-    ) {
-      j++;
+    } else if (PARTICLES.has(nx.lower)) {
+      // One or more particles, then a capitalised word: "van der Voet", "de la Cruz".
+      let k = j + 1;
+      while (
+        k + 1 < n &&
+        PARTICLES.has(tokens[k + 1]!.lower) &&
+        adjacent(text, tokens[k]!, tokens[k + 1]!)
+      )
+        k++;
+      const after = tokens[k + 1];
+      if (after === undefined || !after.capital || !adjacent(text, tokens[k]!, after)) break;
+      j = k;
     } else break;
   }
   return { end: j, head: false };
@@ -244,10 +249,9 @@ export function detectPersons(text: string, out: Span[]): void {
       i++;
       continue;
     }
-    const greeted =
-      prev !== undefined &&
-      adjacent(text, prev, t) &&
-      (GREETINGS.has(prev.lower) || introduces(tokens, i));
+    const near = prev !== undefined && adjacent(text, prev, t);
+    const introduced = near && introduces(tokens, i);
+    const greeted = near && (introduced || GREETINGS.has(prev.lower));
     let j = -1;
     if (t.capital) {
       const first = classOf(t.lower);
@@ -289,7 +293,13 @@ export function detectPersons(text: string, out: Span[]): void {
         const mentioned =
           first && prev !== undefined && MENTIONS.has(prev.lower) && adjacent(text, prev, t);
         const k = extendLower(text, tokens, i);
-        if ((greeted && c >= NameClass.Listed) || mentioned || (first && k > i)) j = k;
+        if (
+          (greeted && c >= NameClass.Listed) ||
+          (introduced && c >= NameClass.Unknown) ||
+          mentioned ||
+          (first && k > i)
+        )
+          j = k;
       }
     }
     if (j >= 0) {
