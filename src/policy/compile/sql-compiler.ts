@@ -12,6 +12,8 @@
  * - `consent_ranked`/`consent_state`: the latest event with `at <= T` per member for the
  *   purpose, deny first on ties, through ROW_NUMBER rather than DuckDB's ASOF JOIN, because
  *   PostgreSQL, Spark and Trino have no ASOF JOIN and one shape serves all four.
+ * - `authors`: member facts, consent state and the region's regime at T, once per member, so
+ *   each item needs one join and no per-item country lookups.
  * - `decided`: a CASE that tries the reasons in precedence order.
  * Pure: no I/O.
  */
@@ -67,6 +69,12 @@ export abstract class SqlCompiler {
       `${INDENT}WHERE ${this.consentFilter(plan)}`,
       "), consent_state AS (",
       `${INDENT}SELECT member_id, state FROM consent_ranked WHERE pos = 1`,
+      "), authors AS (",
+      `${INDENT}SELECT f.member_id, f.copies, f.country, f.birth_date, f.deleted_at, c.state,`,
+      `${INDENT}${INDENT}${this.countryIn("f.country", plan.usable, plan.countries)} AS usable,`,
+      `${INDENT}${INDENT}${this.countryIn("f.country", plan.optIn, plan.countries)} AS opt_in`,
+      `${INDENT}FROM member_facts AS f`,
+      `${INDENT}LEFT JOIN consent_state AS c ON c.member_id = f.member_id`,
       "), decided AS (",
       `${INDENT}SELECT ${this.col("id", "i")} AS id, CASE`,
       ...this.reasonCases(plan).map(
@@ -74,8 +82,7 @@ export abstract class SqlCompiler {
       ),
       `${INDENT}${INDENT}ELSE NULL END AS reason${(options.carry ?? []).map((c) => `, ${this.col(c, "i")} AS ${this.ident(c)}`).join("")}`,
       `${INDENT}FROM items AS i`,
-      `${INDENT}LEFT JOIN member_facts AS m ON m.member_id = ${this.col("author_id", "i")}`,
-      `${INDENT}LEFT JOIN consent_state AS c ON c.member_id = ${this.col("author_id", "i")}`,
+      `${INDENT}LEFT JOIN authors AS m ON m.member_id = ${this.col("author_id", "i")}`,
       ")",
       `SELECT id, reason IS NULL AS included, reason${carry}`,
       "FROM decided",
@@ -86,7 +93,7 @@ export abstract class SqlCompiler {
   protected reasonCases(plan: DecisionPlan): [string, string][] {
     const t = this.instant(plan.asOf);
     const i = (c: string): string => this.col(c, "i");
-    const notAllowed = "(c.state IS NULL OR c.state <> 'allow')";
+    const notAllowed = "(m.state IS NULL OR m.state <> 'allow')";
     const cases: [string, string][] = [
       [
         `${i("id")} IS NULL OR ${i("author_id")} IS NULL OR ${i("kind")} IS NULL OR ${i("created_at")} IS NULL`,
@@ -108,11 +115,7 @@ export abstract class SqlCompiler {
       ]);
     cases.push(["m.country IS NULL", "unknown_region"]);
     // When every country is usable at T there is nothing to exclude and no WHEN is written.
-    if (plan.usable.length < plan.countries.length)
-      cases.push([
-        this.countryIn("m.country", plan.usable, plan.countries, true),
-        "region_excluded",
-      ]);
+    if (plan.usable.length < plan.countries.length) cases.push(["NOT m.usable", "region_excluded"]);
     if (plan.minimumAge !== null && plan.adultBornBy !== null) {
       cases.push(["m.birth_date IS NULL", "unknown_age"]);
       cases.push([
@@ -120,12 +123,8 @@ export abstract class SqlCompiler {
         "minor",
       ]);
     }
-    cases.push(["c.state = 'deny'", "opted_out"]);
-    if (plan.optIn.length > 0)
-      cases.push([
-        `${this.countryIn("m.country", plan.optIn, plan.countries)} AND ${notAllowed}`,
-        "no_consent",
-      ]);
+    cases.push(["m.state = 'deny'", "opted_out"]);
+    if (plan.optIn.length > 0) cases.push([`m.opt_in AND ${notAllowed}`, "no_consent"]);
     if (plan.notice !== null)
       cases.push([
         `${i("created_at")} < ${this.instant(plan.notice)} AND ${notAllowed}`,

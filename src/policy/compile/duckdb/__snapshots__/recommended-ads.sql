@@ -12,6 +12,12 @@ WITH member_facts AS (
   WHERE "member_id" IS NOT NULL AND "purpose" = 'ads_targeting' AND "at" <= TIMESTAMPTZ '2025-01-01 00:00:00.000000+00'
 ), consent_state AS (
   SELECT member_id, state FROM consent_ranked WHERE pos = 1
+), authors AS (
+  SELECT f.member_id, f.copies, f.country, f.birth_date, f.deleted_at, c.state,
+    FALSE AS usable,
+    FALSE AS opt_in
+  FROM member_facts AS f
+  LEFT JOIN consent_state AS c ON c.member_id = f.member_id
 ), decided AS (
   SELECT i."id" AS id, CASE
     WHEN i."id" IS NULL OR i."author_id" IS NULL OR i."kind" IS NULL OR i."created_at" IS NULL THEN 'malformed'
@@ -20,12 +26,11 @@ WITH member_facts AS (
     WHEN i."deleted_at" <= TIMESTAMPTZ '2025-01-01 00:00:00.000000+00' OR m.deleted_at <= TIMESTAMPTZ '2025-01-01 00:00:00.000000+00' THEN 'deleted'
     WHEN i."kind" NOT IN ('post', 'comment', 'article', 'message', 'profile') THEN 'unknown_kind'
     WHEN m.country IS NULL THEN 'unknown_region'
-    WHEN TRUE THEN 'region_excluded'
-    WHEN c.state = 'deny' THEN 'opted_out'
+    WHEN NOT m.usable THEN 'region_excluded'
+    WHEN m.state = 'deny' THEN 'opted_out'
     ELSE NULL END AS reason
   FROM items AS i
-  LEFT JOIN member_facts AS m ON m.member_id = i."author_id"
-  LEFT JOIN consent_state AS c ON c.member_id = i."author_id"
+  LEFT JOIN authors AS m ON m.member_id = i."author_id"
 )
 SELECT id, reason IS NULL AS included, reason
 FROM decided
