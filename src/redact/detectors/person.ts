@@ -159,6 +159,11 @@ function coordinated(text: string, tokens: readonly Token[], last: number, i: nu
 }
 
 /** Appends a `person` span for each name found in `text`. */
+function isNumberToken(t: Token): boolean {
+  const c = t.lower.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
 function isGermanText(tokens: readonly Token[]): boolean {
   let k = 0;
   for (const t of tokens) if (GERMAN.has(t.lower) && ++k >= 2) return true;
@@ -270,7 +275,14 @@ export function detectPersons(text: string, out: Span[]): void {
           prev !== undefined && PLACE_PREPOSITIONS.has(prev.lower) && !isFirstName(t.lower);
         // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
         const firmLike = r === i && t.lower.includes("-") && !isFirstName(t.lower.split("-")[0]!);
-        const blocked = (placeContext || firmLike) && !greeted && !afterName;
+        // Next to a bare number it is a street or a town of an address ("12 Drangahrauni",
+        // "Eusebio Dávila 57"), not a person.
+        const numbered =
+          (prev !== undefined && adjacent(text, prev, t) && isNumberToken(prev)) ||
+          (tokens[r + 1] !== undefined &&
+            adjacent(text, tokens[r]!, tokens[r + 1]!) &&
+            isNumberToken(tokens[r + 1]!));
+        const blocked = (placeContext || firmLike || numbered) && !greeted && !afterName;
         if (
           !blocked &&
           ((r > i && first >= NameClass.Listed) ||
