@@ -21,12 +21,13 @@ export class BuildProgress {
   }
 
   /**
-   * Runs one stage. `total` is its row count when known; `run` may call `tick(rows)` as rows
-   * pass, and with `conn` the bar also follows DuckDB's progress for the running query.
+   * Runs one stage. `total` is its row count when known (null: the bar shows DuckDB's percent
+   * only); `run` may call `tick(rows)` as rows pass, and with `conn` the bar also follows
+   * DuckDB's progress for the running query.
    */
   async stage<T>(
     name: string,
-    total: number,
+    total: number | null,
     run: (tick: (rows: number) => void) => Promise<T>,
     conn?: DuckDBConnection,
   ): Promise<T> {
@@ -34,7 +35,10 @@ export class BuildProgress {
     const started = Date.now();
     const bar = new cliProgress.SingleBar(
       {
-        format: `${name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}`,
+        format:
+          total === null
+            ? `${name.padEnd(14)} [{bar}] {percentage}% | ETA {eta_formatted}`
+            : `${name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}`,
         stream: process.stderr,
         hideCursor: true,
         clearOnComplete: false,
@@ -42,7 +46,7 @@ export class BuildProgress {
       },
       cliProgress.Presets.shades_classic,
     );
-    const size = Math.max(total, 1);
+    const size = total === null ? 100 : Math.max(total, 1);
     bar.start(size, 0, { rate: "0" });
     let done = 0;
     const show = (value: number): void => {

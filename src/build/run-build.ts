@@ -157,14 +157,14 @@ async function buildInside(
   );
   const memberRows = await progress.stage(
     "members",
-    1,
+    null,
     () => loadMembersTable(conn, opts.members),
     conn,
   );
   let consentRows: number;
   if (opts.consent !== undefined) {
     const path = opts.consent;
-    consentRows = await progress.stage("consent", 1, () => loadConsentTable(conn, path), conn);
+    consentRows = await progress.stage("consent", null, () => loadConsentTable(conn, path), conn);
   } else {
     if (opts.ledgerConsent === undefined)
       throw new TrainGateError("TG_E_NO_LEDGER", "no --consent file and no consent ledger");
@@ -173,7 +173,7 @@ async function buildInside(
   }
   const itemRows = await progress.stage(
     "items",
-    1,
+    null,
     () => loadItemsView(conn, opts.items, opts.strict),
     conn,
   );
