@@ -439,43 +439,55 @@ export abstract class KyselyLedgerStore implements LedgerStore {
         })),
       );
       const out: StoredConsentEvent[][] = [];
+      const responses: IdempotencyRecord[] = [];
       let next = 0;
       for (const r of parsed) {
         const mine = stored.slice(next, next + r.events.length);
         next += r.events.length;
         out.push(mine);
         if (r.idempotency !== undefined && mine.length > 0) {
-          await this.storeIdempotentResponse(trx, r.idempotency, mine, now);
+          const response = r.idempotency.response(mine);
+          responses.push({
+            scope: r.idempotency.scope,
+            key: r.idempotency.key,
+            requestHash: r.idempotency.requestHash,
+            status: response.status,
+            body: response.body,
+            createdAt: now,
+          });
         }
+      }
+      let saved = 0;
+      for (const part of chunks(responses)) {
+        const r = await trx
+          .insertInto("ledger_idempotency")
+          .values(
+            part.map((rec) => ({
+              scope: rec.scope,
+              key: rec.key,
+              request_hash: rec.requestHash,
+              status: rec.status,
+              body: JSON.stringify(rec.body),
+              created_at: rec.createdAt,
+            })),
+          )
+          .onConflict((oc) => oc.columns(["scope", "key"]).doNothing())
+          .executeTakeFirst();
+        saved += Number(r.numInsertedOrUpdatedRows ?? 0n);
+      }
+      if (saved < responses.length) {
+        // A key was used by a request that committed first (or twice in this batch): undo it all.
+        const only = responses.length === 1 ? responses[0]! : null;
+        throw new TrainGateError(
+          "TG_E_CONFLICT",
+          only !== null
+            ? `Idempotency-Key ${JSON.stringify(only.key)} was already used; retry to get its response`
+            : "an Idempotency-Key of this batch was already used; retry the requests one by one",
+          only !== null ? { key: only.key } : {},
+        );
       }
       return out;
     });
-  }
-
-  /** Stores a write's idempotent response; a key already used undoes the whole transaction. */
-  private async storeIdempotentResponse(
-    trx: LedgerTrx,
-    idempotency: IdempotencyWrite,
-    stored: readonly StoredConsentEvent[],
-    now: number,
-  ): Promise<void> {
-    const response = idempotency.response(stored);
-    const saved = await this.insertIdempotency(trx, {
-      scope: idempotency.scope,
-      key: idempotency.key,
-      requestHash: idempotency.requestHash,
-      status: response.status,
-      body: response.body,
-      createdAt: now,
-    });
-    if (!saved) {
-      // The key was used by a request that committed first: undo this one entirely.
-      throw new TrainGateError(
-        "TG_E_CONFLICT",
-        `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used; retry to get its response`,
-        { key: idempotency.key },
-      );
-    }
   }
 
   async importEvents(
