@@ -13,7 +13,7 @@ import { readKeyFile } from "../../src/build/pseudonym-key.js";
 import { runBuild } from "../../src/build/run-build.js";
 import { main } from "../../src/cli/main.js";
 import { loadPreset } from "../../src/config/load-policy.js";
-import { merkleRoot } from "../../src/lineage/merkle.js";
+import { compareIds, merkleRoot } from "../../src/lineage/merkle.js";
 import { REASONS } from "../../src/policy/domain.js";
 import { decideItem } from "../../src/policy/evaluate/decide-item.js";
 import { parseTimestamp } from "../../src/policy/time.js";
@@ -105,6 +105,10 @@ describe("build agrees with decideItem", () => {
               expect([r, m.counts.excluded[r]]).toEqual([r, counts.get(r) ?? 0]);
             expect([...(result.includedIds ?? [])].sort()).toEqual([...included].sort());
             expect(m.merkle_root).toBe(merkleRoot(included));
+            const authors = new Set(
+              pop.items.filter((i) => included.includes(i.id!)).map((i) => i.authorId!),
+            );
+            expect(result.authorIds).toEqual([...authors].sort(compareIds));
             const lines = readFileSync(join(dir, "out", "dataset.jsonl"), "utf8")
               .split("\n")
               .filter(Boolean);
@@ -242,6 +246,21 @@ function buildArgs(
 }
 
 describe("build output", () => {
+  it("commits to every included id across Merkle chunks (700 ids, chunks of 256)", async () => {
+    const dir = fresh();
+    const items = Array.from({ length: 700 }, (_, k) => ({
+      ...ITEMS[1],
+      id: `x${(k * 7919) % 700}`,
+      author_id: "m-alice",
+    }));
+    const files = writeSmall(dir, { items });
+    const r = await cli([...buildArgs(files, join(dir, "out")), "--no-redact"]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
+    expect(m.counts.included).toBe(700);
+    expect(m.merkle_root).toBe(merkleRoot(items.map((i) => i.id)));
+  }, 60_000);
+
   it("is sorted by UTF-8 bytes, pseudonymised, redacted, and free of member ids, names, emails and phones", async () => {
     const dir = fresh();
     const files = writeSmall(dir);
