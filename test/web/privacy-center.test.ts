@@ -21,7 +21,7 @@ import { countChanges } from "../../src/policy/evaluate/count-changes.js";
 import { parseTimestamp } from "../../src/policy/time.js";
 import { type RunningServer, startServer } from "../../src/server/start-server.js";
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../support/services.js";
-import { ALICE, BOB, RUN_ID, seedLedger, writeExport } from "./seed-demo-data.js";
+import { ALICE, BOB, GPC_MEMBER, RUN_ID, seedLedger, writeExport } from "./seed-demo-data.js";
 
 const SHOTS = join(process.cwd(), "test-artifacts", "screenshots");
 const VIEWPORTS = {
@@ -140,6 +140,13 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
       await poll(() => page.getByRole("heading", { name: "Demo sign-in" }).count()).toBe(1);
       await poll(() => page.getByText("Not signed in.").count()).toBe(1);
       await checkPage(page, "home");
+      // Signed out, the privacy center says so with the server's code and a way back in.
+      await page.goto(`${base}/#/me`);
+      await poll(() => page.getByText("TG_E_UNAUTHENTICATED").count()).toBeGreaterThan(0);
+      await poll(() => page.getByRole("link", { name: "Sign in again" }).count()).toBeGreaterThan(
+        0,
+      );
+      await checkPage(page, "privacy-center-signed-out");
       await context.close();
     },
     SCENARIO_MS,
@@ -173,7 +180,9 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
       await poll(() => notices.textContent()).toContain("2024-09");
       await checkPage(page, "privacy-center");
 
-      await toggle.click();
+      // Keyboard, not the mouse: the switch must be operable with Space.
+      await toggle.focus();
+      await page.keyboard.press("Space");
       await poll(() => page.getByText("Saved: Generative AI training is now off.").count()).toBe(1);
       expect(await toggle.getAttribute("aria-checked")).toBe("false");
       const history = page.locator("table.history tbody tr").first();
@@ -207,6 +216,33 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
       await checkPage(consolePage, "console-overview");
       await context.close();
       await admin.close();
+    },
+    SCENARIO_MS,
+  );
+
+  it(
+    "records a browser's Global Privacy Control signal as a no and says so",
+    async () => {
+      const context = await browser.newContext({
+        viewport: VIEWPORTS.desktop,
+        extraHTTPHeaders: { "Sec-GPC": "1" },
+      });
+      const login = await context.newPage();
+      await login.goto(`${base}/demo/login/${GPC_MEMBER}`);
+      const page = await context.newPage();
+      await page.goto(`${base}/#/me`);
+      await poll(() =>
+        page.getByText(/Global Privacy Control signal.*(recorded as a no|counts as a no)/).count(),
+      ).toBe(1);
+      const toggle = page.getByRole("switch", {
+        name: "Use my content for Generative AI training",
+      });
+      await poll(() => toggle.getAttribute("aria-checked")).toBe("false");
+      const latest = page.locator("table.history tbody tr").first();
+      await poll(() => latest.textContent()).toContain("GPC");
+      expect(await latest.textContent()).toContain("No, refused");
+      await checkPage(page, "privacy-center-gpc");
+      await context.close();
     },
     SCENARIO_MS,
   );

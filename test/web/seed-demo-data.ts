@@ -26,6 +26,8 @@ import { parseTimestamp } from "../../src/policy/time.js";
 export const ALICE = "m-alice";
 /** Another member, who must never see Alice's data. */
 export const BOB = "m-bob";
+/** A member who allowed training, then visits with a browser that sends GPC. */
+export const GPC_MEMBER = "m-gus";
 /** The run registered from the fixture. */
 export const RUN_ID = "run-2025-01-genai";
 /** The run's instant. */

@@ -54,7 +54,7 @@ export function regimeName(regime: string | null | undefined): string {
 /** A region key in words. */
 export function regionName(region: string | null | undefined): string {
   if (region === null || region === undefined || region === "") return "Unknown region";
-  return REGIONS[region] ?? region;
+  return REGIONS[region.toUpperCase()] ?? region;
 }
 
 /** An exclusion reason code in words (the contract's own descriptions). */

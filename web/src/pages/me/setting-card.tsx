@@ -29,13 +29,23 @@ function isOn(s: Setting): boolean {
   return s.state === "allow" && s.regime !== "excluded" && s.regime !== null;
 }
 
-/** A sentence about what the browser's GPC signal did, or null when it did nothing. */
+/**
+ * A sentence about the browser's Global Privacy Control signal, or null without one. The
+ * server records the `gpc` deny once (on the first request that carries the signal), so later
+ * pages say it is already on record rather than saying nothing.
+ */
 export function gpcNote(gpc: Gpc | null | undefined): string | null {
-  const recorded = gpc?.recorded ?? [];
-  if (recorded.length === 0) return null;
-  return `Your browser sent a Global Privacy Control signal, recorded as a no for ${recorded
-    .map((p) => purposeName(p).toLowerCase())
-    .join(", ")}.`;
+  if (gpc === null || gpc === undefined) return null;
+  const names = (ps: readonly string[]) => ps.map((p) => purposeName(p)).join(", ");
+  const recorded = gpc.recorded ?? [];
+  if (recorded.length > 0) {
+    return `Your browser sent a Global Privacy Control signal, recorded as a no for ${names(recorded)}.`;
+  }
+  const honoured = gpc.honoured_for ?? [];
+  if (honoured.length > 0) {
+    return `Your browser sends a Global Privacy Control signal; it counts as a no for ${names(honoured)} and is on record.`;
+  }
+  return "Your browser sends a Global Privacy Control signal; no purpose of the current policy uses it.";
 }
 
 function stateText(s: Setting, on: boolean): string {

@@ -151,7 +151,7 @@ export function WhatIfResult({ result }: { result: WhatIf }) {
             <tbody>
               {regions.map(([region, [l, g]]) => (
                 <tr key={region}>
-                  <th scope="row">{regionName(region === "unknown" ? "UNKNOWN" : region)}</th>
+                  <th scope="row">{regionName(region)}</th>
                   <td className="num">{formatNumber(l)}</td>
                   <td className="num">{formatNumber(g)}</td>
                   <td className="num">{formatDelta(g - l)}</td>
