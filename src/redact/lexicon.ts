@@ -57,6 +57,16 @@ enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre d
 gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre lunedì martedì mercoledì giovedì venerdì sabato domenica
 janeiro fevereiro março maio junho julho setembro outubro novembro dezembro segunda terça quarta quinta sexta`;
 
+/** Nationality and language words: capitalised in English, never people ("a new Thai place"). */
+const DEMONYMS = `american british english scottish welsh irish french german dutch belgian swiss austrian
+italian spanish portuguese greek turkish polish czech slovak hungarian romanian bulgarian serbian
+croatian russian ukrainian swedish norwegian danish finnish icelandic estonian latvian lithuanian
+chinese japanese korean thai vietnamese indian pakistani bengali indonesian filipino malaysian
+arab arabic egyptian moroccan nigerian kenyan ethiopian african mexican brazilian argentinian
+chilean peruvian colombian cuban canadian australian kiwi persian iranian iraqi israeli jewish
+lebanese syrian afghan nepali tamil hindi urdu punjabi hebrew latin european asian catholic
+muslim christian buddhist hindu`;
+
 interface Lexicon {
   readonly first: ReadonlySet<string>;
   /** Lower-cased surname to its census rank (1 = most common). */
@@ -99,7 +109,7 @@ function lexicon(): Lexicon {
   const stop = stopwordIndex.parse(require("stopwords-iso/stopwords-iso.json"));
   const otherStop = new Set<string>();
   for (const lang of OTHER_STOPWORD_LANGUAGES) for (const w of stop[lang] ?? []) otherStop.add(w);
-  const places = new Set<string>(CALENDAR.split(/\s+/));
+  const places = new Set<string>([...CALENDAR.split(/\s+/), ...DEMONYMS.split(/\s+/)]);
   const countries = require("i18n-iso-countries") as {
     getNames(lang: string, o: { select: "all" }): Record<string, string[]>;
   };

@@ -55,11 +55,15 @@ const INTRODUCTIONS = words(
   "name:is call:me calls:me called:me this:is i:am i'm says said named nicknamed",
 );
 
+/** The second word of the two-word introductions above. */
+const INTRODUCTION_ENDS = words("is me am");
+
 /** Whether the words before token `i` introduce a name ("my name is X", "call me X", "says X"). */
 function introduces(tokens: readonly Token[], i: number): boolean {
   const p1 = tokens[i - 1];
   if (p1 === undefined) return false;
   if (INTRODUCTIONS.has(p1.lower)) return true;
+  if (!INTRODUCTION_ENDS.has(p1.lower)) return false;
   const p2 = tokens[i - 2];
   return p2 !== undefined && INTRODUCTIONS.has(`${p2.lower}:${p1.lower}`);
 }

@@ -120,8 +120,11 @@ function isPhone(s: string, plus: boolean, context: () => boolean): boolean {
   if (/^(00|011)[1-9]/.test(g[0]!) && g.length > 1 && internationalValid(s)) return true;
   if (phoneShaped(g)) return true;
   if (g.length !== 1) return false;
-  // An unbroken run of digits: libphonenumber decides, or a phone word nearby does.
-  return (digits >= 10 && nationalValid(s)) || (digits <= 12 && context());
+  // An unbroken run of digits: national numbers have at most 12 digits, so longer runs are
+  // ids or account numbers; shorter ones are phones when a phone word stands nearby or
+  // libphonenumber validates them for one of the likely countries (the costly check, last).
+  if (digits > 12) return false;
+  return context() || (digits >= 10 && nationalValid(s));
 }
 
 const EXTENSION = /\s?(?:x|ext\.?|extension|#)\s?\d{1,6}(?![\p{L}\p{N}])/iuy;
