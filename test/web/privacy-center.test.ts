@@ -7,7 +7,7 @@
  * what-if numbers of meta-2024 against recommended, checked against the evaluator itself.
  * Every page is screenshotted at desktop and phone width and checked with axe-core.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import axe from "axe-core";
@@ -24,6 +24,29 @@ import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../support/services.js";
 import { ALICE, BOB, GPC_MEMBER, RUN_ID, seedLedger, writeExport } from "./seed-demo-data.js";
 
 const SHOTS = join(process.cwd(), "test-artifacts", "screenshots");
+const WEB = join(process.cwd(), "web");
+
+/** Latest modification time of the files under `dir` (recursively). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** True when web/dist is missing or older than the UI's sources. */
+function webDistStale(): boolean {
+  const built = join(WEB, "dist", "index.html");
+  if (!existsSync(built)) return true;
+  const sources = Math.max(
+    newest(join(WEB, "src")),
+    statSync(join(WEB, "index.html")).mtimeMs,
+    statSync(join(WEB, "vite.config.ts")).mtimeMs,
+  );
+  return sources > statSync(built).mtimeMs;
+}
 const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 375, height: 812 },
@@ -102,12 +125,15 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
   let base: string;
 
   beforeAll(async () => {
-    // The server serves web/dist: build it from the current sources.
-    await build({
-      configFile: join(process.cwd(), "web", "vite.config.ts"),
-      mode: "production",
-      logLevel: "warn",
-    });
+    // The server serves web/dist. Rebuild it only when the sources are newer: `npm test`
+    // has just built it, and other test files may be reading it at this very moment.
+    if (webDistStale()) {
+      await build({
+        configFile: join(WEB, "vite.config.ts"),
+        mode: "production",
+        logLevel: "warn",
+      });
+    }
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), "tg-web-"));
     exportDir = join(tmp, "export");
