@@ -287,6 +287,8 @@ export function detectPersons(text: string, out: Span[]): void {
             adjacent(text, tokens[r]!, tokens[r + 1]!) &&
             isNumberToken(tokens[r + 1]!));
         const blocked = (placeContext || firmLike || numbered) && !greeted && !afterName;
+        if (first === NameClass.Listed && !t.sentenceStart && german === undefined)
+          german = isGermanText(tokens);
         if (
           !blocked &&
           ((r > i && first >= NameClass.Listed) ||
@@ -294,7 +296,7 @@ export function detectPersons(text: string, out: Span[]): void {
             afterName ||
             first === NameClass.Strong ||
             (first === NameClass.Medium && !t.sentenceStart) ||
-            (first === NameClass.Listed && !t.sentenceStart && !(german ??= isGermanText(tokens))))
+            (first === NameClass.Listed && !t.sentenceStart && german === false))
         )
           j = r;
         else if (blocked) i = r;
