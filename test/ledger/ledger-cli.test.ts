@@ -85,6 +85,17 @@ describe("traingate ledger / audit", () => {
     expect(r.stderr).toContain("TG_E_NO_LEDGER");
   });
 
+  it("refuses a missing or unknown input file without creating a ledger", async () => {
+    const where = join(dir, "untouched");
+    const missing = await run("ledger", "import", join(dir, "nope.jsonl"), "--data-dir", where);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("TG_E_NOT_FOUND");
+    const unknown = await run("ledger", "import", join(dir, "consent.txt"), "--data-dir", where);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown file type");
+    expect((await run("ledger", "status", "--data-dir", where)).code).toBe(2);
+  });
+
   it("fails a file with a bad row naming file and line, importing nothing", async () => {
     const r = await run("ledger", "import", join(dir, "bad.csv"), "--data-dir", dataDir);
     expect(r.code).toBe(2);

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { TrainGateError } from "../../errors.js";
 import { loadMembers } from "../../export/load-export.js";
+import { formatOf } from "../../export/read-rows.js";
 import { importConsentFile } from "../../ledger/import-file.js";
 import { formatInstant } from "../../policy/time.js";
 import type { RegisterCommand } from "../command.js";
@@ -54,7 +56,12 @@ Example:
 A bad row fails the whole import (exit 2, naming file:line) and nothing is imported.`,
     )
     .action(async (file: string, opts: ImportOptions) => {
-      // Validate the members file completely before touching the ledger.
+      // Check the inputs before touching (or creating) the ledger: the file's type and
+      // existence, then the whole members file.
+      formatOf(file);
+      if (!existsSync(file)) {
+        throw new TrainGateError("TG_E_NOT_FOUND", `${file}: no such file`, { file });
+      }
       const members = opts.members === undefined ? [] : await loadMembers(opts.members);
       await withLedger(
         opts,
