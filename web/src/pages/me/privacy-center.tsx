@@ -6,7 +6,7 @@
 import { useCallback, useState } from "react";
 import { call } from "../../api/client.js";
 import { History, Lineage, Notices, Settings } from "../../api/schemas.js";
-import { Async, Empty } from "../../components/status.js";
+import { Async, Empty, ErrorPanel } from "../../components/status.js";
 import { useResource } from "../../hooks/use-resource.js";
 import { DownloadMyData } from "./download-my-data.js";
 import { HistoryTable } from "./history-table.js";
@@ -29,6 +29,21 @@ export function PrivacyCenter() {
   );
   const notices = useResource((signal) => call(Notices, "/v1/me/notices", { signal }));
   const changed = useCallback(() => setVersion((v) => v + 1), []);
+
+  // Signed out: one clear panel instead of the same error in every section.
+  if (settings.status === "failed" && settings.error.code === "TG_E_UNAUTHENTICATED") {
+    return (
+      <>
+        <header className="page-header">
+          <h1>Your privacy center</h1>
+        </header>
+        <section aria-labelledby="signin-h" className="section">
+          <h2 id="signin-h">Sign in to see your choices</h2>
+          <ErrorPanel error={settings.error} what="your settings" onRetry={settings.reload} />
+        </section>
+      </>
+    );
+  }
 
   return (
     <>
