@@ -22,8 +22,15 @@ import { CHOICES, type Choice, PURPOSE_PATTERN, SOURCES, type Source } from "../
 /** Epoch microseconds as stored: a safe integer. */
 const instantSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** A member id as the platform gives it. */
-export const memberIdSchema = z.string().min(1).max(256);
+/**
+ * A member id as the platform gives it. Control characters are refused on every backend:
+ * PostgreSQL cannot store NUL, and the two backends must accept the same ids.
+ */
+export const memberIdSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, { error: "member id must not contain control characters" });
 
 /** A consent event to append (contract §1 columns; `gpc` is always a deny). */
 export const newConsentEventSchema = z

@@ -121,6 +121,17 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
       ]);
     });
 
+    it("refuses a member id with a control character on every backend, writing nothing", async () => {
+      const before = (await store.status()).events;
+      expect(await codeOf(store.appendEvents([ev("a\u0000b", "deny", T0)], cli))).toBe(
+        "TG_E_BAD_INPUT",
+      );
+      expect(
+        await codeOf(store.importEvents([ev("a\nb", "deny", T0)], { ...cli, label: "x" })),
+      ).toBe("TG_E_BAD_INPUT");
+      expect((await store.status()).events).toBe(before);
+    });
+
     it("lets deny win a tie on `at`, in either order and within one batch", async () => {
       await store.appendEvents([ev("t1", "deny", T0), ev("t1", "allow", T0)], cli);
       await store.appendEvents([ev("t2", "deny", T0)], cli);
