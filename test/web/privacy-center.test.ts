@@ -14,7 +14,7 @@ import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadPreset } from "../../src/config/load-policy.js";
+import { loadPolicyText, loadPreset } from "../../src/config/load-policy.js";
 import { loadExport } from "../../src/export/load-export.js";
 import type { ConsentEvent } from "../../src/policy/domain.js";
 import { countChanges } from "../../src/policy/evaluate/count-changes.js";
@@ -365,6 +365,35 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
       const metaRow = table.locator("tbody tr", { hasText: "meta-2024" });
       expect(await metaRow.locator("td").first().textContent()).toBe(String(expected.includedB));
       await checkPage(page, "whatif");
+
+      // Edits to the current policy: a broken one is refused with the server's code...
+      await page.getByRole("radio", { name: "Edit the current policy" }).check();
+      const editor = page.getByLabel(/Policy \(YAML\)/);
+      const current = await editor.inputValue();
+      expect(current).toContain("minimum_age: 18");
+      await editor.fill(current.replace("minimum_age: 18", "minimum_age: eighteen"));
+      await page.getByRole("button", { name: "Show what would change" }).click();
+      await poll(() => page.getByText("TG_E_BAD_POLICY").count()).toBe(1);
+      // ...and a valid edit (no minimum age) is compared like any other policy.
+      const edited = current.replace("minimum_age: 18", "minimum_age: null");
+      const expectedEdit = countChanges(
+        loadPreset("recommended"),
+        loadPolicyText(edited),
+        "genai_training",
+        parseTimestamp(WHATIF_AS_OF)!,
+        data.items,
+        data.members,
+        events,
+      );
+      await editor.fill(edited);
+      await page.getByRole("button", { name: "Show what would change" }).click();
+      await poll(() => page.getByTestId("members-changed").textContent()).toBe(
+        String(expectedEdit.membersChanged),
+      );
+      expect(await page.getByTestId("policy-included").textContent()).toBe(
+        String(expectedEdit.includedB),
+      );
+      expect(await page.getByText("TG_E_BAD_POLICY").count()).toBe(0);
       await admin.close();
     },
     SCENARIO_MS,

@@ -96,6 +96,8 @@ export function WhatIfPage() {
     }
     setBusy(true);
     setError(null);
+    // A stale answer next to a new question would mislead: clear it while evaluating.
+    setResult(null);
     try {
       setResult(
         await call(WhatIf, "/v1/admin/whatif", { method: "POST", body: whatIfBody(c, inputs) }),
