@@ -29,7 +29,7 @@ export async function generateExport(opts: GenerateOptions): Promise<GeneratedEx
   const started = performance.now();
   const temp = mkdtempSync(join(tmpdir(), "traingate-demo-"));
   try {
-    const jsonl = writeJsonlExport({ ...opts, out: temp }, "parquet");
+    const jsonl = await writeJsonlExport({ ...opts, out: temp }, "parquet");
     mkdirSync(opts.out, { recursive: true });
     const files = {
       members: join(opts.out, "members.parquet"),

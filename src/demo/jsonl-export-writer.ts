@@ -1,42 +1,20 @@
 /**
  * Writes the synthetic platform export as JSON Lines: members across many countries, what
  * they wrote, and their consent histories, in exactly the columns of contract §1.
- * Deterministic for a seed (one xoshiro stream, drawn in a fixed order), streamed to disk in
- * large chunks so ten million items take seconds, not minutes.
+ * Deterministic for a seed (members and consent from one xoshiro stream drawn in a fixed
+ * order, items from one stream per chunk), streamed to disk in large blocks, items rendered
+ * on worker threads, so ten million items take seconds, not minutes.
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { TrainGateError } from "../errors.js";
 import { reportingGroup } from "../policy/regions.js";
 import { civilFromDays, daysFromCivil, isLeapYear } from "../policy/time.js";
+import type { MemberFacts } from "./item-renderer.js";
 import { Prng } from "./prng.js";
-import {
-  ARTICLE_TITLES,
-  type CompiledTemplate,
-  TEMPLATES,
-  type TextKind,
-} from "./text-templates.js";
+import { renderItems } from "./render-items.js";
 import { epochSeconds, TimestampWriter } from "./timestamp-writer.js";
-import {
-  ASCII_FIRST,
-  ASCII_LAST,
-  CARDS,
-  CITIES,
-  COMPANIES,
-  COUNTRIES,
-  type CountryProfile,
-  CULTURES,
-  type CultureName,
-  EVENTS,
-  HANDLE_SUFFIXES,
-  IBANS,
-  type Lang,
-  MAIL_DOMAINS,
-  ROLES,
-  TOPICS,
-  URL_SHAPES,
-  WEEKDAYS,
-} from "./vocabulary.js";
+import { COUNTRIES, CULTURES, type CultureName } from "./vocabulary.js";
 import { WeightedTable } from "./weighted-table.js";
 
 /** What to generate. */
@@ -51,6 +29,8 @@ export interface JsonlExportOptions {
   readonly out: string;
   /** Add a few rows a real export also has: unknown kinds, unknown authors, malformed rows. */
   readonly dirty?: boolean;
+  /** Item rendering threads (default: one per core, at most 8). The bytes do not depend on it. */
+  readonly threads?: number;
 }
 
 /** What was written. */
@@ -83,42 +63,6 @@ const AGE_BRACKETS = new WeightedTable<readonly [number, number]>([
   [[55, 64], 9],
   [[65, 85], 3],
 ]);
-
-const KIND_TABLE = new WeightedTable<TextKind>([
-  ["post", 38],
-  ["comment", 36],
-  ["article", 4],
-  ["message", 17],
-  ["profile", 5],
-]);
-
-const VISIBILITY: Readonly<Record<TextKind, WeightedTable<string>>> = {
-  post: new WeightedTable([
-    ["public", 78],
-    ["connections", 17],
-    ["private", 5],
-  ]),
-  comment: new WeightedTable([
-    ["public", 85],
-    ["connections", 15],
-  ]),
-  article: new WeightedTable([
-    ["public", 95],
-    ["connections", 5],
-  ]),
-  // Some exports carry a stale visibility on messages; the contract reads them as private anyway.
-  message: new WeightedTable([
-    ["private", 96],
-    ["connections", 4],
-  ]),
-  profile: new WeightedTable([
-    ["public", 80],
-    ["connections", 15],
-    ["private", 5],
-  ]),
-};
-
-const UNKNOWN_KINDS = ["story", "reaction", "event", "poll"];
 
 const COUNTRY_TABLE = new WeightedTable(COUNTRIES.map((c, i) => [i, c.weight] as const));
 const CULTURE_TABLES = COUNTRIES.map(
@@ -162,6 +106,15 @@ class ChunkedFile {
     if (this.pending.length >= PENDING_AT) this.encode();
   }
 
+  /** A block of whole lines, already encoded. */
+  block(chunk: Uint8Array, rows: number): void {
+    this.encode();
+    this.flush();
+    let at = 0;
+    while (at < chunk.length) at += writeSync(this.fd, chunk, at, chunk.length - at);
+    this.rows += rows;
+  }
+
   private encode(): void {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     if (this.used + this.pending.length * 3 > FLUSH_AT) this.flush();
@@ -183,8 +136,6 @@ class ChunkedFile {
   }
 }
 
-const P3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
-
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
 }
@@ -199,9 +150,6 @@ class ExportWriter {
   private readonly memberEnd: Float64Array;
   private readonly memberCountry: Uint8Array;
   private readonly names: (string | null)[];
-  /** Member ids, formatted once: items name their author by index. */
-  private readonly memberIds: string[];
-  private readonly namedMembers: number[] = [];
 
   constructor(private readonly opts: JsonlExportOptions) {
     this.rng = new Prng(opts.seed);
@@ -211,7 +159,18 @@ class ExportWriter {
     this.memberEnd = new Float64Array(opts.members);
     this.memberCountry = new Uint8Array(opts.members);
     this.names = new Array<string | null>(opts.members);
-    this.memberIds = new Array<string>(opts.members);
+  }
+
+  /** What items need to know about the members, once they are written. */
+  facts(): MemberFacts {
+    return {
+      members: this.opts.members,
+      memberWidth: this.memberWidth,
+      created: this.memberCreated,
+      end: this.memberEnd,
+      country: this.memberCountry,
+      names: this.names,
+    };
   }
 
   /** A time in [lo, hi), or null when the interval is empty. */
@@ -257,9 +216,7 @@ class ExportWriter {
       this.memberEnd[i] = deleted ?? this.asOf;
       this.memberCountry[i] = country;
       this.names[i] = name;
-      if (name !== null) this.namedMembers.push(i);
       const id = `m${pad(i + 1, this.memberWidth)}`;
-      this.memberIds[i] = id;
       members.line(
         `{"id":"${id}","country":${COUNTRY_JSON[country]},"birth_date":${birth === null ? "null" : `"${this.ts.date(birth)}"`},"display_name":${name === null ? "null" : `"${name}"`},"created_at":"${this.ts.instant(created)}","deleted_at":${deleted === null ? "null" : `"${this.ts.instant(deleted)}"`}}\n`,
       );
@@ -337,206 +294,7 @@ class ExportWriter {
       );
     return events.sort((a, b) => a.at - b.at);
   }
-
-  writeItems(items: ChunkedFile, format: "jsonl" | "parquet"): void {
-    const { rng, opts } = this;
-    const width = Math.max(6, String(opts.items).length);
-    const n = opts.members;
-    let idPrefix = "";
-    for (let j = 0; j < opts.items; j++) {
-      // Ids are i000001, i000002, ...: the prefix changes once per thousand items.
-      const n1 = j + 1;
-      const low = n1 % 1000;
-      if (low === 0 || j === 0) idPrefix = `i${pad(Math.floor(n1 / 1000), width - 3)}`;
-      const id = idPrefix + P3[low];
-      let author = Math.floor(n * rng.float() ** 1.8);
-      let authorId = this.memberIds[author]!;
-      let kind: string = KIND_TABLE.draw(rng);
-      const textKind = kind as TextKind;
-      const visibility = VISIBILITY[textKind].draw(rng);
-      const lo = this.memberCreated[author]!;
-      const hi = this.memberEnd[author]!;
-      const created = lo + Math.floor((hi - lo) * rng.float() ** 0.6);
-      const deleted = rng.chance(0.025) ? this.between(created + 60, this.asOf) : null;
-      const profile = COUNTRIES[this.memberCountry[author]!]!;
-      const lang = this.language(profile);
-      const text = this.text(textKind, lang ?? "en", profile);
-      let createdText = `"${this.ts.instant(created)}"`;
-      if (opts.dirty) {
-        const u = rng.float();
-        if (u < 0.002) {
-          author = n + 1 + rng.int(1000);
-          authorId = `m${pad(author, this.memberWidth)}`;
-        } else if (u < 0.005) {
-          kind = rng.pick(UNKNOWN_KINDS);
-        } else if (u < 0.006) {
-          createdText = "null";
-        } else if (u < 0.007 && format === "jsonl") {
-          createdText = '"2024-02-30T25:61:00Z"';
-        } else if (u < 0.008 && format === "jsonl") {
-          // A row cut short by a crashed exporter.
-          items.line(
-            `{"id":"${id}","author_id":"${authorId}","kind":"${kind}","text":"${text.slice(0, 20)}\n`,
-          );
-          continue;
-        }
-      }
-      items.line(
-        `{"id":"${id}","author_id":"${authorId}","kind":"${kind}","visibility":"${visibility}","created_at":${createdText},"deleted_at":${deleted === null ? "null" : `"${this.ts.instant(deleted)}"`},"text":"${text}","lang":${lang === null ? "null" : `"${lang}"`}}\n`,
-      );
-    }
-  }
-
-  private language(profile: CountryProfile): Lang | null {
-    const u = this.rng.float();
-    if (u < 0.04) return null;
-    const local = profile.localLang;
-    return local !== undefined && this.rng.float() < local[1] ? local[0] : "en";
-  }
-
-  /** An item's text, JSON-escaped, from the templates of its kind and language. */
-  private text(kind: TextKind, lang: Lang, profile: CountryProfile): string {
-    const templates = TEMPLATES[lang][kind];
-    if (kind !== "article") return this.fill(this.rng.pick(templates), lang, profile);
-    let out = this.fill(this.rng.pick(ARTICLE_TITLES), lang, profile);
-    const paragraphs = 3 + this.rng.int(3);
-    for (let p = 0; p < paragraphs; p++)
-      out += `\\n\\n${this.fill(this.rng.pick(templates), lang, profile)}`;
-    return out;
-  }
-
-  private fill(t: CompiledTemplate, lang: Lang, profile: CountryProfile): string {
-    let out = t.parts[0]!;
-    for (let s = 0; s < t.slots.length; s++) {
-      out += this.slot(t.slots.charCodeAt(s), lang, profile) + t.parts[s + 1]!;
-    }
-    return out;
-  }
-
-  private slot(code: number, lang: Lang, profile: CountryProfile): string {
-    const { rng } = this;
-    switch (code) {
-      case 77: // M: another member, by display name
-        return this.namedMembers.length === 0
-          ? "a colleague"
-          : this.names[this.namedMembers[rng.int(this.namedMembers.length)]!]!;
-      case 72: // H
-        return `@${rng.pick(ASCII_FIRST)}${rng.pick(HANDLE_SUFFIXES)}`;
-      case 69: // E
-        return this.email();
-      case 80: // P
-        return this.digits(rng.pick(profile.phones));
-      case 85: // U
-        return this.url();
-      case 67: // C
-        return rng.pick(COMPANIES);
-      case 82: // R
-        return rng.pick(ROLES);
-      case 84: // T
-        return rng.pick(TOPICS);
-      case 89: // Y
-        return rng.pick(CITIES);
-      case 86: // V
-        return rng.pick(EVENTS);
-      case 78: // N
-        return String(2 + rng.int(39));
-      case 68: // D
-        return rng.pick(WEEKDAYS[lang]);
-      case 73: // I
-        return rng.pick(IBANS);
-      case 75: // K
-        return rng.pick(CARDS);
-      default:
-        throw new TrainGateError(
-          "TG_E_INTERNAL",
-          `unknown template slot ${String.fromCharCode(code)}`,
-        );
-    }
-  }
-
-  private email(): string {
-    const { rng } = this;
-    const first = rng.pick(ASCII_FIRST);
-    const last = rng.pick(ASCII_LAST);
-    const domain = rng.pick(MAIL_DOMAINS);
-    switch (rng.int(3)) {
-      case 0:
-        return `${first}.${last}@${domain}`;
-      case 1:
-        return `${first[0]}${last}${rng.int(100)}@${domain}`;
-      default:
-        return `${first}_${last}@${domain}`;
-    }
-  }
-
-  private url(): string {
-    const shape = this.rng.pick(URL_PATTERNS);
-    let out = shape.parts[0]!;
-    for (let i = 0; i < shape.slots.length; i++) {
-      const k = shape.slots[i];
-      out +=
-        (k === "h"
-          ? this.rng.pick(ASCII_FIRST)
-          : k === "n"
-            ? String(1000 + this.rng.int(900000))
-            : this.shortCode()) + shape.parts[i + 1]!;
-    }
-    return out;
-  }
-
-  private shortCode(): string {
-    let out = "";
-    for (let i = 0; i < 7; i++) out += SHORT_ALPHABET[this.rng.int(SHORT_ALPHABET.length)];
-    return out;
-  }
-
-  /** A phone number in `format`, where each run of `#` is filled with random digits. */
-  private digits(format: string): string {
-    let pattern = PHONE_PATTERNS.get(format);
-    if (pattern === undefined) {
-      pattern = splitPattern(format, /#+/g, (m) => m.length);
-      PHONE_PATTERNS.set(format, pattern);
-    }
-    let out = pattern.parts[0]!;
-    for (let i = 0; i < pattern.slots.length; i++) {
-      let run = pattern.slots[i]!;
-      // At most nine digits per draw: 10^9 < 2^32, so every digit is uniform.
-      while (run > 0) {
-        const n = Math.min(run, 9);
-        out += String(this.rng.int(10 ** n)).padStart(n, "0");
-        run -= n;
-      }
-      out += pattern.parts[i + 1]!;
-    }
-    return out;
-  }
 }
-
-/** A text split once into literal parts and the generated runs between them. */
-interface Pattern<T> {
-  /** `parts.length === slots.length + 1`. */
-  readonly parts: readonly string[];
-  readonly slots: readonly T[];
-}
-
-function splitPattern<T>(text: string, re: RegExp, slot: (m: string, g: string) => T): Pattern<T> {
-  const parts: string[] = [];
-  const slots: T[] = [];
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    parts.push(text.slice(last, m.index));
-    slots.push(slot(m[0], m[1] ?? ""));
-    last = m.index + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return { parts, slots };
-}
-
-/** URL shapes split once: `{h}` a handle stem, `{n}` a number, `{s}` a short code. */
-const URL_PATTERNS = URL_SHAPES.map((shape) => splitPattern(shape, /\{([hns])\}/g, (_m, g) => g));
-/** Phone formats split on their digit runs, on first use. */
-const PHONE_PATTERNS = new Map<string, Pattern<number>>();
-const SHORT_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /**
  * Writes a demo export as JSON Lines into `opts.out`. Files appear whole or not at all:
@@ -544,10 +302,10 @@ const SHORT_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ2345678
  * files will become: rows that only JSON can carry (unparseable lines, impossible
  * timestamps) are left out of `dirty` exports headed for Parquet.
  */
-export function writeJsonlExport(
+export async function writeJsonlExport(
   opts: JsonlExportOptions,
   format: "jsonl" | "parquet" = "jsonl",
-): JsonlExportResult {
+): Promise<JsonlExportResult> {
   if (!Number.isInteger(opts.members) || opts.members < 1)
     throw new TrainGateError("TG_E_USAGE", "--members must be a whole number of at least 1");
   if (!Number.isInteger(opts.items) || opts.items < 0)
@@ -565,7 +323,18 @@ export function writeJsonlExport(
   try {
     const writer = new ExportWriter(opts);
     writer.writeMembers(members, consent);
-    writer.writeItems(items, format);
+    await renderItems(
+      writer.facts(),
+      {
+        seed: opts.seed,
+        items: opts.items,
+        asOfSeconds: Math.floor(opts.asOf / 1_000_000),
+        dirty: opts.dirty ?? false,
+        format,
+      },
+      (chunk, rows) => items.block(chunk, rows),
+      opts.threads,
+    );
   } catch (e) {
     for (const f of [members, consent, items]) {
       f.close();

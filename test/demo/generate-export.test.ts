@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPreset } from "../../src/config/load-policy.js";
 import { generateExport } from "../../src/demo/generate-export.js";
+import { ITEM_CHUNK } from "../../src/demo/item-renderer.js";
 import { loadExport } from "../../src/export/load-export.js";
 import type { ConsentEvent, Reason } from "../../src/policy/domain.js";
 import { decideItem, isMalformed } from "../../src/policy/evaluate/decide-item.js";
@@ -42,6 +43,16 @@ describe("demo generate", () => {
     expect(a2).toEqual(a1);
     for (let i = 0; i < 3; i++) expect(b[i]).not.toEqual(a1[i]);
   });
+
+  it("writes the same bytes on worker threads as on one thread", async () => {
+    // Five chunks of items: enough for the worker threads to be used.
+    const base = { members: 2000, items: 4 * ITEM_CHUNK + 123, seed: "threads", asOf: AS_OF };
+    const one = await generateExport({ ...base, out: join(root, "t1"), threads: 1 });
+    const two = await generateExport({ ...base, out: join(root, "t2"), threads: 2 });
+    expect(one.counts.items).toBe(4 * ITEM_CHUNK + 123);
+    expect(two.counts).toEqual(one.counts);
+    expect(bytes(join(root, "t2"))).toEqual(bytes(join(root, "t1")));
+  }, 300_000);
 
   it("gives an export the readers accept with no bad row, covering the contract's cases", async () => {
     const out = join(root, "clean");
