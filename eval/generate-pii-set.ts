@@ -201,6 +201,9 @@ const DISTRACTORS: readonly string[] = [
   "the river Thames was so high this morning",
 ];
 
+/** How many PII templates and PII-free posts the set draws from (reported in EVAL.md). */
+export const TEMPLATE_COUNTS = { pii: TEMPLATES.length, distractors: DISTRACTORS.length } as const;
+
 function pick<T>(rand: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)]!;
 }
