@@ -7,7 +7,15 @@
  * what-if numbers of meta-2024 against recommended, checked against the evaluator itself.
  * Every page is screenshotted at desktop and phone width and checked with axe-core.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import axe from "axe-core";
@@ -394,6 +402,21 @@ describe.skipIf(!chromiumOk)("web UI end to end (Chromium, real server)", () => 
         String(expectedEdit.includedB),
       );
       expect(await page.getByText("TG_E_BAD_POLICY").count()).toBe(0);
+
+      // A policy file uploaded from disk: meta-2024's YAML gives meta-2024's numbers.
+      await page.getByRole("radio", { name: "A YAML file" }).check();
+      await page.getByLabel("Policy file (.yaml)").setInputFiles({
+        name: "meta-2024.yaml",
+        mimeType: "text/yaml",
+        buffer: readFileSync(join(process.cwd(), "presets", "meta-2024.yaml")),
+      });
+      await page.getByRole("button", { name: "Show what would change" }).click();
+      await poll(() => page.getByTestId("policy-included").textContent()).toBe(
+        String(expected.includedB),
+      );
+      expect(await page.getByTestId("members-changed").textContent()).toBe(
+        String(expected.membersChanged),
+      );
       await admin.close();
     },
     SCENARIO_MS,
