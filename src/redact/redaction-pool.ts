@@ -86,9 +86,9 @@ export class RedactionPool {
     slot.worker.on("error", (e) =>
       fail(new TrainGateError("TG_E_INTERNAL", `redaction worker failed: ${e.message}`)),
     );
+    // A worker that exits, even idle, fails the pool: work sent to it would never come back.
     slot.worker.on("exit", (code) => {
-      if (slot.pending.size > 0)
-        fail(new TrainGateError("TG_E_INTERNAL", `redaction worker exited (code ${code})`));
+      fail(new TrainGateError("TG_E_INTERNAL", `redaction worker exited (code ${code})`));
     });
   }
 
