@@ -241,6 +241,8 @@ function buildArgs(
     "--pseudonym-key-file",
     keyFile,
     "--quiet",
+    // Lineage registration has its own tests; these builds stay out of any registry.
+    "--no-lineage",
     ...extra,
   ];
 }

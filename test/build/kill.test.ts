@@ -57,6 +57,8 @@ function args(out: string): string[] {
     "--pseudonym-key-file",
     join(dir, "key.bin"),
     "--quiet",
+    // Lineage registration has its own tests; these builds stay out of any registry.
+    "--no-lineage",
     "--threads",
     "1",
     "--no-redact",
