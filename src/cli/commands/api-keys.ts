@@ -51,12 +51,22 @@ function ledgerOptions(cmd: Command): Command {
 
 /** `traingate api-keys create|list|revoke`: API keys for services and admins (stored hashed). */
 export const registerApiKeys: RegisterCommand = (program: Command) => {
-  const keys = program.command("api-keys").description("create, list and revoke API keys");
+  const keys = program
+    .command("api-keys")
+    .description("create, list and revoke API keys")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ traingate api-keys create --role privacy_admin auditor --label "privacy team"\n  $ traingate api-keys list\n  $ traingate api-keys revoke k3x9a1',
+    );
 
   ledgerOptions(
     keys
       .command("create")
       .description("create a key; its secret is printed once and only its hash is stored")
+      .addHelpText(
+        "after",
+        '\nExamples:\n  $ traingate api-keys create --role partner --label "ads partner feed"\n  $ traingate api-keys create --role ml_engineer --database postgres://traingate@db/traingate',
+      )
       .option("--role <role...>", `roles: ${ROLES.join(", ")}`, [])
       .option("--label <text>", "what the key is for", ""),
   ).action(async (opts: Where & { role: string[]; label: string }) => {
@@ -75,7 +85,10 @@ export const registerApiKeys: RegisterCommand = (program: Command) => {
   });
 
   ledgerOptions(
-    keys.command("list").description("list keys (ids, roles, labels; never secrets)"),
+    keys
+      .command("list")
+      .description("list keys (ids, roles, labels; never secrets)")
+      .addHelpText("after", "\nExamples:\n  $ traingate api-keys list --data-dir .traingate"),
   ).action(async (opts: Where) => {
     const list = await withLedger(opts, (store) => store.listApiKeys());
     for (const k of list) {
@@ -85,7 +98,11 @@ export const registerApiKeys: RegisterCommand = (program: Command) => {
   });
 
   ledgerOptions(
-    keys.command("revoke").argument("<id>", "the key id").description("revoke a key"),
+    keys
+      .command("revoke")
+      .argument("<id>", "the key id")
+      .description("revoke a key")
+      .addHelpText("after", "\nExamples:\n  $ traingate api-keys revoke k3x9a1"),
   ).action(async (id: string, opts: Where) => {
     await withLedger(opts, (store) => store.revokeApiKey(id, { actor: "cli", requestId: null }));
     out(`key ${id} revoked`);

@@ -6,13 +6,20 @@ import { type LedgerLocation, withLedger, withLedgerOptions } from "../ledger-lo
 
 /** `traingate audit verify`: recompute the audit log's hash chain. */
 export const registerAudit: RegisterCommand = (program: Command) => {
-  const audit = program.command("audit").description("the hash-chained audit log");
+  const audit = program
+    .command("audit")
+    .description("the hash-chained audit log")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate audit verify\n  $ traingate audit verify --database postgres://traingate@db/traingate --json",
+    );
   withLedgerOptions(
     audit
       .command("verify")
       .description(
         "recompute every entry's hash and link; exit 0 when intact, 1 naming the first broken entry",
       )
+      .addHelpText("after", "\nExamples:\n  $ traingate audit verify --data-dir .traingate/demo")
       .option("--json", "print the result as JSON"),
   ).action(async (opts: LedgerLocation & { json?: boolean }) => {
     await withLedger(

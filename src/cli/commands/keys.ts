@@ -12,10 +12,15 @@ import { out } from "../command.js";
 export const registerKeys: RegisterCommand = (program: Command) => {
   const keys = program
     .command("keys")
-    .description("the pseudonym key of builds without --pseudonym-key-file (fingerprints only)");
+    .description("the pseudonym key of builds without --pseudonym-key-file (fingerprints only)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate keys show\n  $ traingate keys rotate --data-dir .traingate",
+    );
   keys
     .command("show")
     .description("print the current key's fingerprint")
+    .addHelpText("after", "\nExamples:\n  $ traingate keys show --data-dir .traingate/demo")
     .option("--data-dir <dir>", "TrainGate's data directory")
     .action((opts: { dataDir?: string }) => {
       const key = currentKey(dataDir(opts.dataDir));
@@ -30,6 +35,10 @@ export const registerKeys: RegisterCommand = (program: Command) => {
   keys
     .command("rotate")
     .description("start a new key for future builds (old keys are kept)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate keys rotate\nBuilds made before keep their manifests' key fingerprint; new builds use the new key.",
+    )
     .option("--data-dir <dir>", "TrainGate's data directory")
     .action((opts: { dataDir?: string }) => {
       out(rotateKey(dataDir(opts.dataDir)).fingerprint);

@@ -36,7 +36,11 @@ export function cliActor(): string {
 export const registerLedger: RegisterCommand = (program: Command) => {
   const ledger = program
     .command("ledger")
-    .description("the consent ledger: import events, show its status, erase a member");
+    .description("the consent ledger: import events, show its status, erase a member")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate ledger import consent.jsonl --members members.jsonl\n  $ traingate ledger status --data-dir .traingate/demo",
+    );
 
   withLedgerOptions(
     ledger
@@ -91,6 +95,10 @@ A bad row fails the whole import (exit 2, naming file:line) and nothing is impor
     ledger
       .command("status")
       .description("counts of events, members, states, erasures, documents and audit entries")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ traingate ledger status\n  $ traingate ledger status --database postgres://traingate@db/traingate --json",
+      )
       .option("--json", "print the status as JSON"),
   ).action(async (opts: LedgerLocation & { json?: boolean }) => {
     await withLedger(

@@ -19,7 +19,13 @@ function collect(value: string, previous: string[] = []): string[] {
  * `traingate model list [--run R]` lists models.
  */
 export const registerModel: RegisterCommand = (program: Command) => {
-  const model = program.command("model").description("models trained on registered runs");
+  const model = program
+    .command("model")
+    .description("models trained on registered runs")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate model register --run run-1 --name assistant --version 2025.1\n  $ traingate model list --run run-1",
+    );
   model
     .command("register")
     .description("record a model trained on one or more runs")
@@ -41,6 +47,10 @@ export const registerModel: RegisterCommand = (program: Command) => {
   model
     .command("list")
     .description("list models, optionally those trained on a run")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate model list\n  $ traingate model list --run run-1 --json",
+    )
     .option("--run <runId>", "only models trained on this run")
     .option("--json", "print JSON")
     .option("--data-dir <dir>", "TrainGate's data directory (default .traingate/)")

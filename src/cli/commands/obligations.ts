@@ -43,11 +43,19 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
 export const registerObligations: RegisterCommand = (program: Command) => {
   const cmd = program
     .command("obligations")
-    .description("obligations opened when a member in a past run turns to deny");
+    .description("obligations opened when a member in a past run turns to deny")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ traingate obligations list --status open\n  $ traingate obligations resolve 17 --status retrained --reason "assistant 2025.2 trained without them"',
+    );
   where(
     cmd
       .command("list")
       .description("list obligations (oldest first)")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ traingate obligations list --status open --limit 20\n  $ traingate obligations list --member m000042 --json",
+      )
       .option("--status <status>", `one of ${OBLIGATION_STATUSES.join(", ")}`)
       .option("--member <id>", "only this member's")
       .option("--run <runId>", "only this run's")
@@ -92,6 +100,10 @@ export const registerObligations: RegisterCommand = (program: Command) => {
     cmd
       .command("resolve")
       .description("close an open obligation")
+      .addHelpText(
+        "after",
+        '\nExamples:\n  $ traingate obligations resolve 17 --status not_required --reason "run never used for a model"',
+      )
       .argument("<id>", "the obligation id")
       .requiredOption("--status <status>", CLOSING_STATUSES.join(" | "))
       .requiredOption("--reason <text>", "what was done, or why nothing was needed"),
@@ -125,6 +137,10 @@ export const registerObligations: RegisterCommand = (program: Command) => {
       .command("recompute")
       .description(
         "recompute every obligation from the whole feed and compare with the stored ones",
+      )
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ traingate obligations recompute           # report only\n  $ traingate obligations recompute --apply   # insert the missing ones",
       )
       .option("--apply", "insert the missing ones"),
   ).action(async (opts: Where & { apply?: boolean }) => {

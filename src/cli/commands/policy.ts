@@ -22,12 +22,22 @@ function policyRef(ref: string): Policy {
 
 /** `traingate policy check|show|diff`. */
 export const registerPolicy: RegisterCommand = (program: Command) => {
-  const policy = program.command("policy").description("check, show and compare policies");
+  const policy = program
+    .command("policy")
+    .description("check, show and compare policies")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate policy show recommended\n  $ traingate policy check examples/policies/acme-2025.yaml\n  $ traingate policy diff recommended meta-2024",
+    );
 
   policy
     .command("check")
     .argument("<file>", "a policy file (YAML)")
     .description("validate a policy file and print its canonical sha256")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate policy check examples/policies/acme-2025.yaml\n  $ traingate policy check my-policy.yaml --canonical",
+    )
     .option("--canonical", "also print the canonical form")
     .action((file: string, opts: { canonical?: boolean }) => {
       const p = loadPolicyFile(file);
@@ -40,6 +50,10 @@ export const registerPolicy: RegisterCommand = (program: Command) => {
     .argument("[preset]", "a preset name or policy file; without it, the list of presets")
     .option("--json", "print the canonical form as JSON")
     .description("describe a preset or policy in words")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ traingate policy show                      # the list of presets\n  $ traingate policy show linkedin-2024\n  $ traingate policy show my-policy.yaml --json",
+    )
     .action((ref: string | undefined, opts: { json?: boolean }) => {
       if (ref === undefined) {
         for (const name of presetNames()) out(`${name.padEnd(15)} ${loadPreset(name).title}`);
