@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     "after",
     `
 Examples:
+  $ traingate demo start          # what npm start runs: a demo platform, its first dataset, the privacy center
   $ traingate policy show recommended
   $ traingate explain --preset recommended --purpose genai_training --as-of 2025-01-01T00:00:00Z \\
       --members members.jsonl --items items.jsonl --consent consent.jsonl --item item-42
