@@ -227,15 +227,25 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
     asOf,
     now: (opts.now ?? (() => Date.now() * 1000))(),
   });
+  const port = opts.port ?? 8080;
   const server = await startServer({
     host: opts.host ?? "127.0.0.1",
-    port: opts.port ?? 8080,
+    port,
     dataDir: dir,
     database,
     preset: PRESET,
     demo: true,
     exportDir,
     logLevel: opts.logLevel ?? "warn",
+  }).catch((e: unknown) => {
+    if ((e as { code?: unknown }).code === "EADDRINUSE") {
+      throw new TrainGateError(
+        "TG_E_USAGE",
+        `port ${port} is already in use (another demo still running?): stop it, or pass --port N (npm start -- --port 0 picks a free one); everything built so far is kept`,
+        { port },
+      );
+    }
+    throw e;
   });
   log(`4/4 server listening on ${server.url} (${seconds(t)})`);
   const url = server.url.endsWith("/") ? server.url : `${server.url}/`;

@@ -4,6 +4,7 @@
  * everything; and a server started without demo mode on the same data refuses the links.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +102,19 @@ describe("demo start", () => {
     await expect(
       startDemo({ dataDir: dir, port: 0, members: 401, log: () => undefined }),
     ).rejects.toThrow(/already holds a demo platform with 400 members/);
+  });
+
+  it("says so when the port is taken, keeping what it built", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(
+        startDemo({ dataDir: dir, port, now: () => NOW, log: () => undefined }),
+      ).rejects.toThrow(new RegExp(`port ${port} is already in use`));
+    } finally {
+      blocker.close();
+    }
   });
 
   it("a server started without demo mode on the same data refuses the sign-in links", async () => {
