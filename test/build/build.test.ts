@@ -16,7 +16,6 @@ import { loadPreset } from "../../src/config/load-policy.js";
 import { compareIds, merkleRoot } from "../../src/lineage/merkle.js";
 import { REASONS } from "../../src/policy/domain.js";
 import { decideItem } from "../../src/policy/evaluate/decide-item.js";
-import { parseTimestamp } from "../../src/policy/time.js";
 import { instantArb, populationArb } from "../fixtures/population.js";
 import { writeExport } from "./export-files.js";
 import { roughen } from "./sql-population.js";
@@ -31,7 +30,6 @@ function fresh(): string {
 const keyFile = join(root, "key.bin");
 writeFileSync(keyFile, Buffer.alloc(32, 7));
 const key = readKeyFile(keyFile);
-const T = parseTimestamp("2025-01-01T00:00:00Z")!;
 
 /** Runs the CLI in process, capturing stdout/stderr. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,22 +1,22 @@
 /** Every CLI command, one module each. Add a new command's register function here. */
 import type { RegisterCommand } from "../command.js";
+import { registerApiKeys } from "./api-keys.js";
+import { registerAudit } from "./audit.js";
 import { registerBuild } from "./build.js";
 import { registerCompile } from "./compile.js";
 import { registerDemo } from "./demo.js";
-import { registerApiKeys } from "./api-keys.js";
-import { registerAudit } from "./audit.js";
 import { registerExplain } from "./explain.js";
 import { registerKeys } from "./keys.js";
 import { registerLedger } from "./ledger.js";
-import { registerPolicy } from "./policy.js";
 import { registerModel } from "./model.js";
 import { registerObligations } from "./obligations.js";
+import { registerPolicy } from "./policy.js";
 import { registerProve } from "./prove.js";
+import { registerRedact } from "./redact.js";
 import { registerReport } from "./report.js";
+import { registerServe } from "./serve.js";
 import { registerVerify } from "./verify.js";
 import { registerVerifyProof } from "./verify-proof.js";
-import { registerRedact } from "./redact.js";
-import { registerServe } from "./serve.js";
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerExplain,

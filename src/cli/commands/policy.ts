@@ -3,9 +3,7 @@ import { loadPolicyFile, loadPreset, presetNames } from "../../config/load-polic
 import { loadExport } from "../../export/load-export.js";
 import { canonicalPolicyText, policyHash } from "../../policy/canonical-policy.js";
 import { describePolicy, diffPolicies } from "../../policy/describe-policy.js";
-import type { Kind } from "../../policy/domain.js";
 import { countChanges, type StatusChanges } from "../../policy/evaluate/count-changes.js";
-import { dataCategoryOf, dataUseOf } from "../../policy/fides.js";
 import type { Policy } from "../../policy/model.js";
 import type { RegisterCommand } from "../command.js";
 import { out } from "../command.js";
