@@ -29,7 +29,7 @@ export interface JsonlExportOptions {
   readonly out: string;
   /** Add a few rows a real export also has: unknown kinds, unknown authors, malformed rows. */
   readonly dirty?: boolean;
-  /** Item rendering threads (default: one per core, at most 8). The bytes do not depend on it. */
+  /** Item rendering threads (default: one per core but one, at most 8). Same bytes for any. */
   readonly threads?: number;
 }
 

@@ -27,13 +27,14 @@ function startWorker(workerData: unknown): Worker {
 
 /**
  * Calls `write` with every chunk's UTF-8 bytes, in chunk order. `threads` caps the worker
- * threads (default: one per core, at most 8; 1 renders here).
+ * threads (default: one per core but one, at most 8; 1 renders here).
  */
 export async function renderItems(
   facts: MemberFacts,
   opts: ItemOptions,
   write: (chunk: Uint8Array, rows: number) => void,
-  threads: number = Math.min(8, availableParallelism()),
+  // One core stays with this thread (members, consent, writes): on two cores, one renderer.
+  threads: number = Math.min(8, availableParallelism() - 1),
 ): Promise<void> {
   const chunks = Math.ceil(opts.items / ITEM_CHUNK);
   const rowsOf = (i: number) => Math.min(opts.items, (i + 1) * ITEM_CHUNK) - i * ITEM_CHUNK;

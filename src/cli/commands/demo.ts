@@ -83,7 +83,7 @@ Examples:
     .option("--dirty", "add rows real exports have: unknown kinds, unknown authors, malformed rows")
     .option(
       "--threads <n>",
-      "item rendering threads (default: one per core, at most 8); same bytes",
+      "item rendering threads (default: one per core but one, at most 8); same bytes",
     )
     .addHelpText(
       "after",
