@@ -106,6 +106,34 @@ function expected(pop: TestPopulation, asOf: number, preset: string) {
 
 const AS_OF = "2025-01-01T00:00:00Z";
 
+/** `traingate build` arguments for an export, a preset and an output folder. */
+function buildArgs(
+  paths: { members: string; items: string; consent: string },
+  out: string,
+  extra: string[] = [],
+  preset = "recommended",
+): string[] {
+  return [
+    "build",
+    "--preset",
+    preset,
+    "--purpose",
+    "genai_training",
+    "--as-of",
+    AS_OF,
+    "--members",
+    paths.members,
+    "--items",
+    paths.items,
+    "--consent",
+    paths.consent,
+    "--out",
+    out,
+    "--quiet",
+    ...extra,
+  ];
+}
+
 describe("traingate build: the contract, black-box", { timeout: 600_000 }, () => {
   it("decides every item as the contract does, on random populations", () => {
     const samples = fc.sample(populationArb, { numRuns: 3, seed: 7 });
@@ -113,26 +141,7 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
       const paths = writeJsonl(`rand${n}`, pop);
       for (const preset of ["recommended", "linkedin-2024"]) {
         const out = join(dir, `out-rand${n}-${preset}`);
-        const r = run([
-          "build",
-          "--preset",
-          preset,
-          "--purpose",
-          "genai_training",
-          "--as-of",
-          AS_OF,
-          "--members",
-          paths.members,
-          "--items",
-          paths.items,
-          "--consent",
-          paths.consent,
-          "--out",
-          out,
-          "--pseudonym-key-file",
-          keyFile,
-          "--quiet",
-        ]);
+        const r = run(buildArgs(paths, out, ["--pseudonym-key-file", keyFile], preset));
         expect(r.stderr).toBe("");
         expect(r.code).toBe(0);
         const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
@@ -190,28 +199,7 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
     writeFileSync(key2, Buffer.alloc(40, 9));
     const authors = [keyFile, key2].map((k, n) => {
       const out = join(dir, `out-pseudo-${n}`);
-      expect(
-        run([
-          "build",
-          "--preset",
-          "recommended",
-          "--purpose",
-          "genai_training",
-          "--as-of",
-          AS_OF,
-          "--members",
-          paths.members,
-          "--items",
-          paths.items,
-          "--consent",
-          paths.consent,
-          "--out",
-          out,
-          "--pseudonym-key-file",
-          k,
-          "--quiet",
-        ]).code,
-      ).toBe(0);
+      expect(run(buildArgs(paths, out, ["--pseudonym-key-file", k])).code).toBe(0);
       const data = readFileSync(join(out, "dataset.jsonl"), "utf8")
         .split("\n")
         .filter(Boolean)
@@ -230,28 +218,7 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
     const paths = writeJsonl("det", pop);
     const outs = [1, 2].map((n) => {
       const out = join(dir, `out-det-${n}`);
-      expect(
-        run([
-          "build",
-          "--preset",
-          "recommended",
-          "--purpose",
-          "genai_training",
-          "--as-of",
-          AS_OF,
-          "--members",
-          paths.members,
-          "--items",
-          paths.items,
-          "--consent",
-          paths.consent,
-          "--out",
-          out,
-          "--pseudonym-key-file",
-          keyFile,
-          "--quiet",
-        ]).code,
-      ).toBe(0);
+      expect(run(buildArgs(paths, out, ["--pseudonym-key-file", keyFile])).code).toBe(0);
       return {
         data: readFileSync(join(out, "dataset.jsonl")),
         manifest: JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")),
@@ -296,26 +263,7 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
     con.closeSync();
     const results = [paths, parquet, csv].map((p, n) => {
       const out = join(dir, `out-fmt-${n}`);
-      const r = run([
-        "build",
-        "--preset",
-        "recommended",
-        "--purpose",
-        "genai_training",
-        "--as-of",
-        AS_OF,
-        "--members",
-        p.members,
-        "--items",
-        p.items,
-        "--consent",
-        p.consent,
-        "--out",
-        out,
-        "--pseudonym-key-file",
-        keyFile,
-        "--quiet",
-      ]);
+      const r = run(buildArgs(p, out, ["--pseudonym-key-file", keyFile]));
       expect(r.stderr).toBe("");
       return JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     });
@@ -340,26 +288,7 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
       ]) + "{broken\n",
     );
     const out = join(dir, "out-badc");
-    const r = run([
-      "build",
-      "--preset",
-      "recommended",
-      "--purpose",
-      "genai_training",
-      "--as-of",
-      AS_OF,
-      "--members",
-      paths.members,
-      "--items",
-      paths.items,
-      "--consent",
-      paths.consent,
-      "--out",
-      out,
-      "--pseudonym-key-file",
-      keyFile,
-      "--quiet",
-    ]);
+    const r = run(buildArgs(paths, out, ["--pseudonym-key-file", keyFile]));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${paths.consent}:2`);
     expect(existsSync(out)).toBe(false);
@@ -368,27 +297,8 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
   it("fails on a bad member row and on duplicate ids; counts a bad item row as malformed unless --strict", () => {
     const pop = fc.sample(populationArb, { numRuns: 1, seed: 11 })[0]!;
     const paths = writeJsonl("bad", pop);
-    const args = (out: string, extra: string[] = []) => [
-      "build",
-      "--preset",
-      "recommended",
-      "--purpose",
-      "genai_training",
-      "--as-of",
-      AS_OF,
-      "--members",
-      paths.members,
-      "--items",
-      paths.items,
-      "--consent",
-      paths.consent,
-      "--out",
-      join(dir, out),
-      "--pseudonym-key-file",
-      keyFile,
-      "--quiet",
-      ...extra,
-    ];
+    const args = (out: string, extra: string[] = []) =>
+      buildArgs(paths, join(dir, out), ["--pseudonym-key-file", keyFile, ...extra]);
     const good = readFileSync(paths.items, "utf8");
     writeFileSync(paths.items, `${good}not json at all\n`);
     const lenient = run(args("out-bad-1"));
@@ -413,33 +323,11 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
     const pop = fc.sample(populationArb, { numRuns: 1, seed: 13 })[0]!;
     const paths = writeJsonl("exists", pop);
     const out = join(dir, "out-exists");
-    const args = [
-      "build",
-      "--preset",
-      "recommended",
-      "--purpose",
-      "genai_training",
-      "--as-of",
-      AS_OF,
-      "--members",
-      paths.members,
-      "--items",
-      paths.items,
-      "--consent",
-      paths.consent,
-      "--out",
-      out,
-      "--quiet",
-    ];
-    expect(run([...args, "--pseudonym-key-file", keyFile]).code).toBe(0);
-    expect(run([...args, "--pseudonym-key-file", keyFile]).code).toBe(2);
+    expect(run(buildArgs(paths, out, ["--pseudonym-key-file", keyFile])).code).toBe(0);
+    expect(run(buildArgs(paths, out, ["--pseudonym-key-file", keyFile])).code).toBe(2);
     const short = join(dir, "short.key");
     writeFileSync(short, Buffer.alloc(31, 1));
-    const r = run([
-      ...args.map((a) => (a === out ? join(dir, "out-short") : a)),
-      "--pseudonym-key-file",
-      short,
-    ]);
+    const r = run(buildArgs(paths, join(dir, "out-short"), ["--pseudonym-key-file", short]));
     expect(r.code).toBe(2);
     expect(existsSync(join(dir, "out-short"))).toBe(false);
   });
