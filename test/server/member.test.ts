@@ -179,5 +179,9 @@ describe.each(BACKENDS)("member API on $name", (backend: Backend) => {
     expect(r.headers["content-disposition"]).toContain("attachment");
     expect(r.json()).toMatchObject({ member_id: "alice", country: "DE" });
     expect(r.json().history.length).toBeGreaterThan(0);
+    expect(r.json().lineage).toMatchObject({
+      runs: expect.any(Array),
+      obligations: expect.any(Array),
+    });
   });
 });

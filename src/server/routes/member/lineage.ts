@@ -11,10 +11,19 @@ import { sharedLineage } from "../../../lineage/open-lineage.js";
 import type { ServerContext } from "../../context.js";
 import { zodScope } from "../../zod-scope.js";
 
+/**
+ * A member's lineage with obligations brought up to date first, so an opt-out made a moment
+ * ago shows. Shared by GET /v1/me/lineage and the GET /v1/me/export download.
+ */
+export async function currentMemberLineage(ctx: ServerContext, memberId: string) {
+  const lineage = await sharedLineage(ctx.store, ctx.now);
+  await processObligations(lineage, ledgerFeed(ctx.store));
+  return memberLineage(lineage, memberId);
+}
+
 /** Registers the member lineage route. */
 export const memberLineageRoutes: FastifyPluginAsync<ServerContext> = async (app, ctx) => {
   zodScope(app);
-  const lineage = await sharedLineage(ctx.store, ctx.now);
   app.get(
     "/v1/me/lineage",
     {
@@ -28,9 +37,7 @@ export const memberLineageRoutes: FastifyPluginAsync<ServerContext> = async (app
     async (request) => {
       const p = request.principal;
       if (p?.kind !== "member") throw new TrainGateError("TG_E_FORBIDDEN", "members only");
-      // Bring obligations up to date first, so an opt-out made a moment ago shows.
-      await processObligations(lineage, ledgerFeed(ctx.store));
-      return memberLineage(lineage, p.memberId);
+      return currentMemberLineage(ctx, p.memberId);
     },
   );
 };

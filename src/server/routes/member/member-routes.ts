@@ -15,6 +15,7 @@ import { idempotentAppend, replayAfterConflict, sendReplay } from "../../idempot
 import { parsed, zodScope } from "../../zod-scope.js";
 import { describeSettings, type PurposeSettings } from "./describe-settings.js";
 import { applyGpc } from "./gpc.js";
+import { currentMemberLineage } from "./lineage.js";
 
 const MEMBER = { audience: "member" } as const;
 const TAGS = ["member"];
@@ -260,6 +261,7 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
         settings: await settingsOf(ctx, request, id),
         history: (await ctx.store.history(id)).map(eventJson),
         notices: (await noticesOf(ctx, id)).map(noticeJson),
+        lineage: await currentMemberLineage(ctx, id),
       };
       void reply.header(
         "content-disposition",
