@@ -191,6 +191,18 @@ export function latestPerKey(rows: readonly EventRow[]): EventRow[] {
 export const STATE_WINS_SQL =
   "ledger_state.erased = 0 and (excluded.at > ledger_state.at or (excluded.at = ledger_state.at and excluded.choice = 'deny'))";
 
+/** The stored row of an idempotent response. */
+function idempotencyRow(rec: IdempotencyRecord) {
+  return {
+    scope: rec.scope,
+    key: rec.key,
+    request_hash: rec.requestHash,
+    status: rec.status,
+    body: JSON.stringify(rec.body),
+    created_at: rec.createdAt,
+  };
+}
+
 /** The shared implementation; see the module comment. */
 export abstract class KyselyLedgerStore implements LedgerStore {
   abstract readonly backend: "sqlite" | "postgres";
@@ -461,16 +473,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       for (const part of chunks(responses)) {
         const r = await trx
           .insertInto("ledger_idempotency")
-          .values(
-            part.map((rec) => ({
-              scope: rec.scope,
-              key: rec.key,
-              request_hash: rec.requestHash,
-              status: rec.status,
-              body: JSON.stringify(rec.body),
-              created_at: rec.createdAt,
-            })),
-          )
+          .values(part.map(idempotencyRow))
           .onConflict((oc) => oc.columns(["scope", "key"]).doNothing())
           .executeTakeFirst();
         saved += Number(r.numInsertedOrUpdatedRows ?? 0n);
@@ -1072,14 +1075,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
   ): Promise<boolean> {
     const r = await db
       .insertInto("ledger_idempotency")
-      .values({
-        scope: rec.scope,
-        key: rec.key,
-        request_hash: rec.requestHash,
-        status: rec.status,
-        body: JSON.stringify(rec.body),
-        created_at: rec.createdAt,
-      })
+      .values(idempotencyRow(rec))
       .onConflict((oc) => oc.columns(["scope", "key"]).doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
