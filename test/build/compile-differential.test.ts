@@ -96,7 +96,8 @@ describe("compiled DuckDB SQL agrees with decideItem", () => {
   it("on random populations, presets and random policies", async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, (c) => runDuck("duckdb", c)),
-      { numRuns: 300 },
+      // A fixed seed: the coverage check below must not depend on the luck of one CI run.
+      { numRuns: 300, seed: 20241118 },
     );
     // The generators are meant to reach every reason; if one stops doing so, say it.
     expect([...hit].sort()).toEqual(
