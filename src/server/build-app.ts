@@ -25,6 +25,7 @@ import { installIdempotency } from "./idempotency.js";
 import { requestId } from "./request-id.js";
 import { ROUTE_PLUGINS } from "./routes/index.js";
 import { ContinuedUseTracker } from "./routes/member/continued-use.js";
+import { PUBLIC_ONLY, type WebhookDestinations } from "./webhooks/destinations.js";
 import { toOpenApiSchema } from "./zod-schema.js";
 
 /** Options of `buildApp`. */
@@ -47,6 +48,8 @@ export interface AppOptions {
   readonly rateWindowMs?: number | undefined;
   /** The web UI's build; served at / when it exists. Defaults to `web/dist` of the package. */
   readonly webDist?: string | undefined;
+  /** Where partner webhooks may point (default: public https destinations only). */
+  readonly webhookDestinations?: WebhookDestinations | undefined;
   /** Fastify's logger option (pino); default off, `serve` turns it on. */
   readonly logger?: FastifyServerOptions["logger"];
 }
@@ -119,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     dataDir: options.dataDir,
     defaultExport: options.defaultExport,
     continuedUse: new ContinuedUseTracker(options.store),
+    webhookDestinations: options.webhookDestinations ?? PUBLIC_ONLY,
     appender: new GroupCommitter(options.store),
   };
   const tokens = new TokenVerifier({

@@ -9,6 +9,7 @@ import type { Policy } from "../policy/model.js";
 import type { DemoKey } from "./auth/demo-key.js";
 import type { GroupCommitter } from "./group-commit.js";
 import type { ContinuedUseTracker } from "./routes/member/continued-use.js";
+import type { WebhookDestinations } from "./webhooks/destinations.js";
 
 /** The server's shared state, passed to each route plugin as its options. */
 export interface ServerContext {
@@ -24,6 +25,8 @@ export interface ServerContext {
   readonly appender: GroupCommitter;
   /** Records policy acceptance by continued use on member requests, without a write each time. */
   readonly continuedUse: ContinuedUseTracker;
+  /** Where partner webhooks may point. */
+  readonly webhookDestinations: WebhookDestinations;
   /** The default export for what-if (`--export-dir`), when given. */
   readonly defaultExport: ExportPaths | undefined;
 }

@@ -15,6 +15,7 @@ import type { LedgerStore } from "../ledger/ledger-store.js";
 import { openLedger } from "../ledger/open-ledger.js";
 import { loadDemoKey } from "./auth/demo-key.js";
 import { buildApp } from "./build-app.js";
+import type { WebhookDestinations } from "./webhooks/destinations.js";
 import { startWebhookWorker, type WebhookWorker } from "./webhooks/webhook-worker.js";
 
 /** Options of `traingate serve`. */
@@ -33,6 +34,8 @@ export interface ServeOptions {
   readonly exportDir?: string | undefined;
   readonly rateLimit?: number | undefined;
   readonly webhooks?: boolean | undefined;
+  /** Where webhooks may point (`--webhook-allow-private`, `--webhook-allow-ip`). */
+  readonly webhookDestinations?: WebhookDestinations | undefined;
   readonly logLevel?: string | undefined;
 }
 
@@ -96,10 +99,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       audience: options.audience,
       defaultExport,
       rateLimit: options.rateLimit,
+      webhookDestinations: options.webhookDestinations,
       logger: { level: options.logLevel ?? "info" },
     });
     if (options.webhooks !== false) {
       worker = startWebhookWorker(store, {
+        destinations: options.webhookDestinations,
         onAttempt: (a) =>
           app.log[a.ok ? "info" : "warn"](
             { webhook: a.webhookId, events: a.events, status: a.status, error: a.error },

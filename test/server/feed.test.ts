@@ -11,6 +11,7 @@ import { startWebhookWorker } from "../../src/server/webhooks/webhook-worker.js"
 import { type Backend, backends, type TestServer, testServer } from "./harness.js";
 
 const BACKENDS = await backends();
+const LOCAL_RECEIVERS = { allowPrivate: true, allowIps: [] };
 
 /** Writes `n` opt-outs through the member API, from members m<from>..m<from+n-1>. */
 async function optOuts(s: TestServer, from: number, n: number): Promise<void> {
@@ -70,7 +71,8 @@ async function partnerEndpoint(secret: () => string) {
 describe.each(BACKENDS)("partner feed and webhooks on $name", (backend: Backend) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await testServer(backend);
+    // The partner endpoint is a local http receiver: allowed only by this development setting.
+    s = await testServer(backend, { extra: { webhookDestinations: LOCAL_RECEIVERS } });
   });
   afterAll(async () => s.close());
 
@@ -122,6 +124,7 @@ describe.each(BACKENDS)("partner feed and webhooks on $name", (backend: Backend)
     secret = reg.json().secret;
     const attempts: boolean[] = [];
     const worker = startWebhookWorker(s.store, {
+      destinations: LOCAL_RECEIVERS,
       pollMs: 20,
       baseDelayMs: 10,
       maxDelayMs: 80,
@@ -156,7 +159,12 @@ describe.each(BACKENDS)("partner feed and webhooks on $name", (backend: Backend)
     endpoint.setUp(true);
     const before = endpoint.received.length;
     await optOuts(s, 140, 10);
-    const restarted = startWebhookWorker(s.store, { pollMs: 20, baseDelayMs: 10, batch: 25 });
+    const restarted = startWebhookWorker(s.store, {
+      destinations: LOCAL_RECEIVERS,
+      pollMs: 20,
+      baseDelayMs: 10,
+      batch: 25,
+    });
     try {
       const deadline = Date.now() + 20_000;
       while (endpoint.received.length < before + 10 && Date.now() < deadline) {
@@ -182,3 +190,82 @@ describe.each(BACKENDS)("partner feed and webhooks on $name", (backend: Backend)
     expect(verifySignature("partner-secret-123456", `${body} `, good)).toBe(false);
   });
 });
+
+describe.each(BACKENDS)(
+  "webhook destinations on $name (server-side request forgery)",
+  (backend) => {
+    let s: TestServer;
+    beforeAll(async () => {
+      // The production default (public https only), plus one internal range the operator allows.
+      s = await testServer(backend, {
+        extra: { webhookDestinations: { allowPrivate: false, allowIps: ["10.1.0.0/16"] } },
+      });
+    });
+    afterAll(async () => s.close());
+
+    const register = (url: string) =>
+      s.send(s.keys.partner, { method: "POST", url: "/v1/partner/webhooks", payload: { url } });
+
+    it.each([
+      ["http://partner.example/hook", /must use https/],
+      ["https://127.0.0.1/hook", /127\.0\.0\.1 is not public/],
+      ["https://169.254.169.254/latest/meta-data", /169\.254\.169\.254 is not public/],
+      ["https://[::1]:8443/hook", /::1 is not public/],
+      ["https://[::ffff:192.168.0.1]/hook", /is not public/],
+      ["https://10.2.0.1/hook", /10\.2\.0\.1 is not public/],
+      ["https://localhost:8443/hook", /points at localhost/],
+      ["https://api.localhost/hook", /points at localhost/],
+      ["https://user:pw@partner.example/hook", /must not carry credentials/],
+    ])("refuses %s with 400 and stores nothing", async (url, message) => {
+      const before = (await s.store.listWebhooks()).length;
+      const r = await register(url);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.message).toMatch(message);
+      expect(await s.store.listWebhooks()).toHaveLength(before);
+    });
+
+    it("accepts a public https host name and an address in an allowed range", async () => {
+      expect((await register("https://partner.example/hook")).statusCode).toBe(201);
+      expect((await register("https://10.1.2.3/hook")).statusCode).toBe(201);
+    });
+
+    it("a stored webhook that now points at a refused address is never called", async () => {
+      // Registered under a looser setting earlier; the worker checks again at every delivery.
+      let calls = 0;
+      const receiver: Server = createServer((_req, res) => {
+        calls++;
+        res.writeHead(204).end();
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+      const port = (receiver.address() as AddressInfo).port;
+      const hook = await s.store.registerWebhook(
+        { owner: "k-old", url: `https://127.0.0.1:${port}/hook`, secret: "partner-secret-123456" },
+        "",
+        { actor: "test", requestId: null },
+      );
+      await optOuts(s, 500, 3);
+      const errors: string[] = [];
+      const worker = startWebhookWorker(s.store, {
+        destinations: { allowPrivate: false, allowIps: [] },
+        pollMs: 20,
+        baseDelayMs: 10,
+        maxDelayMs: 40,
+        onAttempt: (a) => {
+          if (a.webhookId === hook.id && a.error !== null) errors.push(a.error);
+        },
+      });
+      try {
+        const deadline = Date.now() + 5000;
+        while (errors.length < 2 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        await worker.stop();
+        await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      }
+      expect(errors.length).toBeGreaterThanOrEqual(2);
+      expect(errors[0]).toMatch(/127\.0\.0\.1 is not public/);
+      expect(calls).toBe(0);
+      expect((await s.store.listWebhooks()).find((h) => h.id === hook.id)!.cursor).toBe("");
+    });
+  },
+);

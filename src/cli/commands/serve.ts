@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { TrainGateError } from "../../errors.js";
 import { startServer } from "../../server/start-server.js";
+import { parseAllowIps } from "../../server/webhooks/destinations.js";
 import type { RegisterCommand } from "../command.js";
 import { err, out } from "../command.js";
 import { withPolicyOptions } from "../options.js";
@@ -20,6 +21,8 @@ interface ServeFlags {
   exportDir?: string;
   rateLimit?: string;
   webhooks: boolean;
+  webhookAllowPrivate?: boolean;
+  webhookAllowIp: string[];
   logLevel: string;
 }
 
@@ -48,6 +51,16 @@ export const registerServe: RegisterCommand = (program: Command) => {
     .option("--export-dir <dir>", "export (members.*, items.*) for regions and what-if")
     .option("--rate-limit <n>", "requests per caller per 10 s (default 6000)")
     .option("--no-webhooks", "do not deliver webhooks from this process")
+    .option(
+      "--webhook-allow-ip <ip-or-cidr>",
+      "also let webhooks reach this non-public address or range (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      "--webhook-allow-private",
+      "let webhooks use http: and reach any address, localhost included (development only)",
+    )
     .option("--log-level <level>", "pino log level", "info");
   withPolicyOptions(cmd);
   cmd.addHelpText(
@@ -78,6 +91,10 @@ Examples:
           ? undefined
           : intFlag(flags.rateLimit, "--rate-limit", 1, 1_000_000_000),
       webhooks: flags.webhooks,
+      webhookDestinations: {
+        allowPrivate: flags.webhookAllowPrivate === true,
+        allowIps: parseAllowIps(flags.webhookAllowIp),
+      },
       logLevel: flags.logLevel,
     });
     out(

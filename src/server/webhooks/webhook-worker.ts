@@ -9,6 +9,7 @@
  * partner can drop repeats.
  */
 import type { LedgerStore, WebhookRecord } from "../../ledger/ledger-store.js";
+import { PUBLIC_ONLY, postWebhook, type WebhookDestinations } from "./destinations.js";
 import { feedAfter, feedEventJson } from "./feed-json.js";
 import { SIGNATURE_HEADER, signBody } from "./signature.js";
 
@@ -24,6 +25,8 @@ export interface WebhookWorkerOptions {
   readonly batch?: number;
   /** Per-delivery timeout (ms). Default 10000. */
   readonly timeoutMs?: number;
+  /** Which addresses deliveries may connect to (default: public addresses only). */
+  readonly destinations?: WebhookDestinations | undefined;
   /** Called after each attempt (for logs and tests). */
   readonly onAttempt?: (attempt: DeliveryAttempt) => void;
 }
@@ -69,6 +72,7 @@ export function startWebhookWorker(
   const maxMs = options.maxDelayMs ?? 60_000;
   const batch = options.batch ?? 500;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const destinations = options.destinations ?? PUBLIC_ONLY;
   const states = new Map<string, HookState>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
@@ -88,18 +92,18 @@ export function startWebhookWorker(
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const res = await fetch(hook.url, {
-          method: "POST",
-          headers: {
+        const res = await postWebhook(
+          hook.url,
+          {
             "content-type": "application/json",
             [SIGNATURE_HEADER]: signBody(hook.secret, body),
             "x-traingate-webhook": hook.id,
           },
           body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+          destinations,
+          timeoutMs,
+        );
         status = res.status;
-        await res.arrayBuffer().catch(() => undefined);
       } catch (e) {
         error = (e as Error).message;
       }

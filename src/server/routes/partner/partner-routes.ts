@@ -10,6 +10,7 @@ import type { WebhookRecord } from "../../../ledger/ledger-store.js";
 import { formatInstant } from "../../../policy/time.js";
 import { principalLabel } from "../../auth/roles.js";
 import type { ServerContext } from "../../context.js";
+import { assertWebhookUrl } from "../../webhooks/destinations.js";
 import { feedEventJson, START_CURSOR } from "../../webhooks/feed-json.js";
 import { parsed, zodScope } from "../../zod-scope.js";
 
@@ -67,12 +68,13 @@ export const partnerRoutes: FastifyPluginAsync<ServerContext> = async (app, ctx)
       schema: {
         tags: TAGS,
         summary:
-          "Register a webhook; deliveries are signed X-TrainGate-Signature: sha256=<HMAC of the body>, retried with backoff, resumed after downtime",
+          "Register a webhook (an https URL on a public address, unless the operator allows more); deliveries are signed X-TrainGate-Signature: sha256=<HMAC of the body>, retried with backoff, resumed after downtime",
         body: WebhookBody,
       },
     },
     async (request, reply) => {
       const b = parsed(WebhookBody, request.body);
+      assertWebhookUrl(b.url, ctx.webhookDestinations);
       const secret = b.secret ?? randomBytes(32).toString("base64url");
       if (b.after !== undefined && b.after !== START_CURSOR) {
         await ctx.store.changesAfter(b.after, 1); // rejects a malformed cursor before storing it
