@@ -122,6 +122,32 @@ describe.each(BACKENDS)("member API on $name", (backend: Backend) => {
     expect(none.json().gpc).toBeNull();
   });
 
+  it("keeps a member's explicit allow made after the GPC deny, while the browser keeps the signal", async () => {
+    const carol = await s.member("carol-gpc");
+    const gpc = { "sec-gpc": "1" };
+    const first = await s.send(carol, { url: "/v1/me/settings", headers: gpc });
+    expect(first.json().gpc.recorded).toEqual(["genai_training"]);
+    s.clock.advance(1_000_000);
+    const allow = await s.send(carol, {
+      method: "PUT",
+      url: "/v1/me/settings/genai_training",
+      headers: gpc,
+      payload: { choice: "allow" },
+    });
+    expect(allow.statusCode).toBe(200);
+    s.clock.advance(1_000_000);
+    const later = await s.send(carol, { url: "/v1/me/settings", headers: gpc });
+    expect(later.json().gpc).toMatchObject({ recorded: [], choice_kept: ["genai_training"] });
+    expect(later.headers["x-traingate-gpc"]).toBe("choice-kept=genai_training");
+    const genai = later
+      .json()
+      .settings.find((x: { purpose: string }) => x.purpose === "genai_training");
+    expect(genai).toMatchObject({ state: "allow", source: "api" });
+    const events = await s.store.history("carol-gpc");
+    expect(events.filter((e) => e.source === "gpc")).toHaveLength(1);
+    expect(events).toHaveLength(2);
+  });
+
   it("shows notices and records explicit and continued-use acceptance", async () => {
     const admin = s.keys.privacy_admin;
     const pub = await s.send(admin, {

@@ -53,6 +53,7 @@ export type Setting = z.infer<typeof Setting>;
 export const Gpc = z.looseObject({
   honoured_for: z.array(z.string()).optional(),
   recorded: z.array(z.string()).optional(),
+  choice_kept: z.array(z.string()).optional(),
 });
 export type Gpc = z.infer<typeof Gpc>;
 

@@ -1,8 +1,11 @@
 /**
  * Global Privacy Control: a member request carrying `Sec-GPC: 1` records a `deny` with source
- * `gpc` for every purpose whose policy honours GPC, once — not again while the member's state
- * for that purpose already is a gpc deny. The response says so in the `X-TrainGate-GPC`
- * header and, on member JSON bodies, a `gpc` field.
+ * `gpc` for every purpose whose policy honours GPC, once per purpose. The signal overrides any
+ * earlier choice; but once it is on record, a later explicit `allow` by the member (made
+ * knowing the signal is on, e.g. on the settings page that says so) stands, although the
+ * browser keeps sending the signal — as the CCPA regulations (§ 7025(c)(3)) let a business do
+ * when the consumer confirms a business-specific setting. The response says so in the
+ * `X-TrainGate-GPC` header and, on member JSON bodies, a `gpc` field.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServerContext } from "../../context.js";
@@ -14,6 +17,11 @@ export interface GpcOutcome {
   readonly honoured_for: readonly string[];
   /** Purposes for which this request recorded a gpc deny (empty when already recorded). */
   readonly recorded: readonly string[];
+  /**
+   * Purposes where the signal is on record but the member's later explicit choice stands
+   * (their current state is not the gpc deny).
+   */
+  readonly choice_kept: readonly string[];
 }
 
 declare module "fastify" {
@@ -42,14 +50,26 @@ export async function applyGpc(
     .map(([p]) => p)
     .sort();
   let recorded: string[] = [];
+  let kept: string[] = [];
   const member = honoured.length > 0 ? await ctx.store.getMember(memberId) : null;
   // An erased member's tombstones already deny everything, and appends would be refused.
   if (honoured.length > 0 && member?.erasedAt == null) {
     const states = new Map((await ctx.store.currentState(memberId)).map((s) => [s.purpose, s]));
-    recorded = honoured.filter((p) => {
+    const pending = honoured.filter((p) => {
       const s = states.get(p);
       return !(s !== undefined && s.choice === "deny" && (s.source === "gpc" || s.erased));
     });
+    // Only a member whose state moved away from a gpc deny gets here twice: read the history.
+    const onRecord =
+      pending.length === 0
+        ? new Set<string>()
+        : new Set(
+            (await ctx.store.history(memberId))
+              .filter((e) => e.source === "gpc")
+              .map((e) => e.purpose),
+          );
+    recorded = pending.filter((p) => !onRecord.has(p));
+    kept = pending.filter((p) => onRecord.has(p));
     if (recorded.length > 0) {
       const at = ctx.now();
       await ctx.store.appendEvents(
@@ -58,14 +78,18 @@ export async function applyGpc(
       );
     }
   }
-  const outcome: GpcOutcome = { signal: true, honoured_for: honoured, recorded };
-  void reply.header(
-    "x-traingate-gpc",
-    recorded.length > 0
-      ? `recorded=${recorded.join(",")}`
-      : honoured.length > 0
-        ? `already-recorded=${honoured.join(",")}`
-        : "not-honoured",
-  );
+  const outcome: GpcOutcome = {
+    signal: true,
+    honoured_for: honoured,
+    recorded,
+    choice_kept: kept,
+  };
+  const already = honoured.filter((p) => !recorded.includes(p) && !kept.includes(p));
+  const parts = [
+    recorded.length > 0 ? `recorded=${recorded.join(",")}` : null,
+    already.length > 0 ? `already-recorded=${already.join(",")}` : null,
+    kept.length > 0 ? `choice-kept=${kept.join(",")}` : null,
+  ].filter((x) => x !== null);
+  void reply.header("x-traingate-gpc", parts.length > 0 ? parts.join("; ") : "not-honoured");
   return outcome;
 }

@@ -41,6 +41,10 @@ export function gpcNote(gpc: Gpc | null | undefined): string | null {
   if (recorded.length > 0) {
     return `Your browser sent a Global Privacy Control signal, recorded as a no for ${names(recorded)}.`;
   }
+  const kept = gpc.choice_kept ?? [];
+  if (kept.length > 0) {
+    return `Your browser sends a Global Privacy Control signal; it is on record, and the choice you made since then stands for ${names(kept)}.`;
+  }
   const honoured = gpc.honoured_for ?? [];
   if (honoured.length > 0) {
     return `Your browser sends a Global Privacy Control signal; it counts as a no for ${names(honoured)} and is on record.`;
