@@ -15,6 +15,7 @@ import type { LedgerStore } from "../ledger/ledger-store.js";
 import { openLedger } from "../ledger/open-ledger.js";
 import { loadDemoKey } from "./auth/demo-key.js";
 import { buildApp } from "./build-app.js";
+import { type ObligationsWorker, startObligationsWorker } from "./obligations-worker.js";
 import type { WebhookDestinations } from "./webhooks/destinations.js";
 import { startWebhookWorker, type WebhookWorker } from "./webhooks/webhook-worker.js";
 
@@ -34,6 +35,8 @@ export interface ServeOptions {
   readonly exportDir?: string | undefined;
   readonly rateLimit?: number | undefined;
   readonly webhooks?: boolean | undefined;
+  /** Apply the ledger's changes to the obligations in the background (default true). */
+  readonly obligations?: boolean | undefined;
   /** Where webhooks may point (`--webhook-allow-private`, `--webhook-allow-ip`). */
   readonly webhookDestinations?: WebhookDestinations | undefined;
   readonly logLevel?: string | undefined;
@@ -80,6 +83,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const store = await openLedger(databaseUrl(dir, options.database));
   let worker: WebhookWorker | null = null;
+  let obligations: ObligationsWorker | null = null;
   try {
     const defaultExport =
       options.exportDir === undefined ? undefined : exportFiles(options.exportDir);
@@ -112,20 +116,33 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           ),
       });
     }
+    if (options.obligations !== false) {
+      obligations = startObligationsWorker(store, {
+        onPass: (p) =>
+          app.log.info(
+            { changes: p.changes, opened: p.opened, ms: p.ms },
+            "obligations brought up to date",
+          ),
+        onError: (e) => app.log.error({ err: e }, "obligations pass failed; will retry"),
+      });
+    }
     const url = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
     const running = worker;
+    const runningObligations = obligations;
     return {
       app,
       store,
       url,
       async close() {
         await running?.stop();
+        await runningObligations?.stop();
         await app.close();
         await store.close();
       },
     };
   } catch (e) {
     await worker?.stop();
+    await obligations?.stop();
     await store.close();
     throw e;
   }

@@ -21,6 +21,7 @@ interface ServeFlags {
   exportDir?: string;
   rateLimit?: string;
   webhooks: boolean;
+  obligations: boolean;
   webhookAllowPrivate?: boolean;
   webhookAllowIp: string[];
   logLevel: string;
@@ -51,6 +52,7 @@ export const registerServe: RegisterCommand = (program: Command) => {
     .option("--export-dir <dir>", "export (members.*, items.*) for regions and what-if")
     .option("--rate-limit <n>", "requests per caller per 10 s (default 6000)")
     .option("--no-webhooks", "do not deliver webhooks from this process")
+    .option("--no-obligations", "do not update lineage obligations in the background")
     .option(
       "--webhook-allow-ip <ip-or-cidr>",
       "also let webhooks reach this non-public address or range (repeatable)",
@@ -91,6 +93,7 @@ Examples:
           ? undefined
           : intFlag(flags.rateLimit, "--rate-limit", 1, 1_000_000_000),
       webhooks: flags.webhooks,
+      obligations: flags.obligations,
       webhookDestinations: {
         allowPrivate: flags.webhookAllowPrivate === true,
         allowIps: parseAllowIps(flags.webhookAllowIp),
