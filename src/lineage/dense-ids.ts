@@ -12,21 +12,30 @@ export type DenseTable = "lineage_member_ids" | "lineage_item_ids";
 // Well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
 const BATCH = 5000;
 
-/** The dense ids of those `ids` that have one (absent ids are missing from the map). */
+/**
+ * The dense ids of those `ids` that have one (absent ids are missing from the map), in one
+ * query however many: the ids go in as one array (SQLite `json_each`, PostgreSQL `unnest`),
+ * not as one bound parameter each, so an opt-out wave of 100,000 members is one round trip.
+ */
 export async function lookupDense(
   db: Kysely<LineageTables> | Transaction<LineageTables>,
+  dialect: LineageDialect,
   table: DenseTable,
   ids: readonly string[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await db
-      .selectFrom(table)
-      .select(["id", "dense"])
-      .where("id", "in", ids.slice(i, i + BATCH))
-      .execute();
-    for (const r of rows) out.set(r.id, Number(r.dense));
-  }
+  if (ids.length === 0) return out;
+  const { rows } =
+    dialect === "postgres"
+      ? await sql<{ id: string; dense: number }>`select d.id, d.dense
+          from unnest(${[...ids]}::text[]) as u(id) join ${sql.table(table)} d on d.id = u.id`.execute(
+          db,
+        )
+      : await sql<{ id: string; dense: number }>`select d.id, d.dense
+          from json_each(${JSON.stringify(ids)}) as j join ${sql.table(table)} d on d.id = j.value`.execute(
+          db,
+        );
+  for (const r of rows) out.set(r.id, Number(r.dense));
   return out;
 }
 
@@ -45,7 +54,7 @@ export async function assignDense(
     await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(trx);
   }
   const unique = [...new Set(ids)];
-  const known = await lookupDense(trx, table, unique);
+  const known = await lookupDense(trx, dialect, table, unique);
   const missing = unique.filter((id) => !known.has(id));
   if (missing.length === 0) return known;
   const top = await trx

@@ -11,6 +11,14 @@ import type { LineageDialect, LineageTables, RunsTable } from "./lineage-tables.
 import { merkleRoot } from "./merkle.js";
 import { migrateLineage } from "./migrate-lineage.js";
 import {
+  insertObligationSets,
+  insertResolution,
+  locateObligation,
+  type NewObligations,
+  type ObligationRef,
+  selectObligations,
+} from "./obligation-sets.js";
+import {
   type ClosingStatus,
   OBLIGATION_STATUSES,
   type ObligationStatus,
@@ -106,41 +114,6 @@ function toRun(r: Selectable<RunsTable>): Run {
     manifest,
     bitmapBytes: { members: r.member_bitmap.length, items: r.item_bitmap.length },
   };
-}
-
-/** An obligation row joined with its trigger and run. */
-interface ObligationRow {
-  id: number;
-  member_id: string;
-  run_id: string;
-  purpose: string;
-  trigger_key: string;
-  at: number | string;
-  created_at: number | string;
-  status: string;
-  reason: string | null;
-  resolved_at: number | string | null;
-}
-
-function toObligation(r: ObligationRow): Obligation {
-  return {
-    id: Number(r.id),
-    memberId: r.member_id,
-    runId: r.run_id,
-    purpose: r.purpose,
-    triggerKey: r.trigger_key,
-    triggerAt: Number(r.at),
-    createdAt: Number(r.created_at),
-    status: r.status as ObligationStatus,
-    reason: r.reason,
-    resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
-  };
-}
-
-/** A new obligation: which trigger, which run (their `seq`s). */
-export interface ObligationPair {
-  readonly triggerSeq: number;
-  readonly runSeq: number;
 }
 
 /** The lineage registry over one database. */
@@ -294,40 +267,21 @@ export class LineageStore {
       .where("t.at", ">", asOf)
       .where((eb) => eb.or([eb("t.prev_at", "is", null), eb("t.prev_at", "<=", asOf)]))
       .execute();
-    await this.insertObligations(
-      trx,
-      triggers
-        .filter((t) => members.has(Number(t.dense)))
-        .map((t) => ({ triggerSeq: Number(t.seq), runSeq: Number(run.seq) })),
-    );
+    const seqs = triggers.filter((t) => members.has(Number(t.dense))).map((t) => Number(t.seq));
+    await this.insertObligations(trx, [
+      { runSeq: Number(run.seq), triggerSeqs: Uint32Array.from(seqs) },
+    ]);
   }
 
   /**
-   * Inserts obligations (status open), skipping those that exist. Returns how many were new.
-   * An opt-out wave can open millions, so rows go in as arrays, not bound parameters per row:
-   * SQLite reads a JSON array with json_each, PostgreSQL two int[] with unnest.
+   * Stores new obligations (status open) as one set per run, skipping those already stored.
+   * Returns how many were new. The caller holds `lockObligations`.
    */
-  async insertObligations(
+  insertObligations(
     trx: Transaction<LineageTables>,
-    pairs: readonly ObligationPair[],
+    news: readonly NewObligations[],
   ): Promise<number> {
-    const createdAt = this.now();
-    let added = 0;
-    for (let i = 0; i < pairs.length; i += 100_000) {
-      const part = pairs.slice(i, i + 100_000);
-      const res =
-        this.dialect === "postgres"
-          ? await sql`insert into lineage_obligations (trigger_seq, run_seq, created_at, status)
-              select t, r, ${createdAt}, 'open'
-              from unnest(${part.map((p) => p.triggerSeq)}::int[], ${part.map((p) => p.runSeq)}::int[]) as u(t, r)
-              on conflict (trigger_seq, run_seq) do nothing`.execute(trx)
-          : await sql`insert into lineage_obligations (trigger_seq, run_seq, created_at, status)
-              select value ->> 0, value ->> 1, ${createdAt}, 'open'
-              from json_each(${JSON.stringify(part.map((p) => [p.triggerSeq, p.runSeq]))}) where true
-              on conflict (trigger_seq, run_seq) do nothing`.execute(trx);
-      added += Number(res.numAffectedRows ?? 0n);
-    }
-    return added;
+    return insertObligationSets(trx, news, this.now());
   }
 
   private async getRunOrNull(runId: string, db: Db = this.db): Promise<Run | null> {
@@ -368,7 +322,9 @@ export class LineageStore {
   async runsContainingMember(
     memberId: string,
   ): Promise<{ runId: string; purpose: string; asOf: number }[]> {
-    const dense = (await lookupDense(this.db, "lineage_member_ids", [memberId])).get(memberId);
+    const dense = (await lookupDense(this.db, this.dialect, "lineage_member_ids", [memberId])).get(
+      memberId,
+    );
     if (dense === undefined) return [];
     await this.index.refresh(this.db);
     return this.index
@@ -488,23 +444,68 @@ export class LineageStore {
     return out;
   }
 
-  private obligationQuery(db: Db = this.db) {
-    return db
-      .selectFrom("lineage_obligations as o")
-      .innerJoin("lineage_triggers as t", "t.seq", "o.trigger_seq")
-      .innerJoin("lineage_runs as r", "r.seq", "o.run_seq")
-      .select([
-        "o.id",
-        "t.member_id",
-        "r.run_id",
-        "r.purpose",
-        "t.trigger_key",
-        "t.at",
-        "o.created_at",
-        "o.status",
-        "o.reason",
-        "o.resolved_at",
-      ]);
+  /** Obligation refs with their trigger's member, key and instant and their run's id. */
+  private async withDetails(
+    refs: readonly ObligationRef[],
+    db: Db = this.db,
+  ): Promise<Obligation[]> {
+    const triggers = new Map<number, { member_id: string; trigger_key: string; at: number }>();
+    const tSeqs = [...new Set(refs.map((r) => r.triggerSeq))];
+    for (let i = 0; i < tSeqs.length; i += 5000) {
+      const rows = await db
+        .selectFrom("lineage_triggers")
+        .select(["seq", "member_id", "trigger_key", "at"])
+        .where("seq", "in", tSeqs.slice(i, i + 5000))
+        .execute();
+      for (const r of rows)
+        triggers.set(Number(r.seq), {
+          member_id: r.member_id,
+          trigger_key: r.trigger_key,
+          at: Number(r.at),
+        });
+    }
+    const runs = new Map<number, { run_id: string; purpose: string }>();
+    const rSeqs = [...new Set(refs.map((r) => r.runSeq))];
+    for (let i = 0; i < rSeqs.length; i += 5000) {
+      const rows = await db
+        .selectFrom("lineage_runs")
+        .select(["seq", "run_id", "purpose"])
+        .where("seq", "in", rSeqs.slice(i, i + 5000))
+        .execute();
+      for (const r of rows) runs.set(Number(r.seq), { run_id: r.run_id, purpose: r.purpose });
+    }
+    return refs.map((r) => {
+      const t = triggers.get(r.triggerSeq);
+      const run = runs.get(r.runSeq);
+      // Triggers and runs are never deleted: a dangling reference is a corrupt database.
+      if (t === undefined || run === undefined)
+        throw new TrainGateError(
+          "TG_E_INTERNAL",
+          `obligation ${r.id} refers to a missing ${t === undefined ? `trigger ${r.triggerSeq}` : `run ${r.runSeq}`}`,
+        );
+      return {
+        id: r.id,
+        memberId: t.member_id,
+        runId: run.run_id,
+        purpose: run.purpose,
+        triggerKey: t.trigger_key,
+        triggerAt: t.at,
+        createdAt: r.createdAt,
+        status: r.status,
+        reason: r.reason,
+        resolvedAt: r.resolvedAt,
+      };
+    });
+  }
+
+  /** The `seq` of run `runId`, or null when it is not registered. */
+  private async runSeqOf(runId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom("lineage_runs")
+      .select("seq")
+      .where("run_id", "=", runId)
+      .executeTakeFirst();
+    return row === undefined ? null : Number(row.seq);
   }
 
   /** Obligations, oldest first, filtered by status, member, run or purpose; paged by id. */
@@ -518,39 +519,74 @@ export class LineageStore {
       limit?: number;
     } = {},
   ): Promise<Obligation[]> {
-    let q = this.obligationQuery().orderBy("o.id");
-    if (filter.status !== undefined) q = q.where("o.status", "=", filter.status);
-    if (filter.memberId !== undefined) q = q.where("t.member_id", "=", filter.memberId);
-    if (filter.runId !== undefined) q = q.where("r.run_id", "=", filter.runId);
-    if (filter.purpose !== undefined) q = q.where("r.purpose", "=", filter.purpose);
-    if (filter.afterId !== undefined) q = q.where("o.id", ">", filter.afterId);
-    if (filter.limit !== undefined) q = q.limit(filter.limit);
-    return (await q.execute()).map(toObligation);
+    let runSeq: number | undefined;
+    if (filter.runId !== undefined) {
+      const seq = await this.runSeqOf(filter.runId);
+      if (seq === null) return [];
+      runSeq = seq;
+    }
+    let triggerSeqs: number[] | undefined;
+    if (filter.memberId !== undefined) {
+      const rows = await this.db
+        .selectFrom("lineage_triggers")
+        .select("seq")
+        .where("member_id", "=", filter.memberId)
+        .execute();
+      triggerSeqs = rows.map((r) => Number(r.seq));
+    }
+    const refs = await selectObligations(this.db, {
+      status: filter.status,
+      triggerSeqs,
+      runSeq,
+      purpose: filter.purpose,
+      afterId: filter.afterId,
+      limit: filter.limit,
+    });
+    return this.withDetails(refs);
   }
 
-  /** Counts of obligations by status, and those opened and closed within an instant window. */
+  /**
+   * Counts of obligations by status (of one purpose or run, or all), and those opened and
+   * closed within an instant window [from, until).
+   */
   async obligationCounts(
-    filter: { purpose?: string; from?: number; until?: number } = {},
+    filter: { purpose?: string; runId?: string; from?: number; until?: number } = {},
   ): Promise<{ opened: number; closed: number; open: number; byStatus: Record<string, number> }> {
-    const base = () => {
+    let runSeq: number | undefined;
+    if (filter.runId !== undefined) runSeq = (await this.runSeqOf(filter.runId)) ?? -1;
+    const sets = () => {
       let q = this.db
-        .selectFrom("lineage_obligations as o")
-        .innerJoin("lineage_runs as r", "r.seq", "o.run_seq");
+        .selectFrom("lineage_obligation_sets as o")
+        .innerJoin("lineage_runs as r", "r.seq", "o.run_seq")
+        .select(sql<number | string | null>`sum(o.size)`.as("n"));
       if (filter.purpose !== undefined) q = q.where("r.purpose", "=", filter.purpose);
+      if (runSeq !== undefined) q = q.where("o.run_seq", "=", runSeq);
       return q;
     };
-    const all = await base()
+    const resolutions = () => {
+      let q = this.db
+        .selectFrom("lineage_obligation_resolutions as o")
+        .innerJoin("lineage_runs as r", "r.seq", "o.run_seq");
+      if (filter.purpose !== undefined) q = q.where("r.purpose", "=", filter.purpose);
+      if (runSeq !== undefined) q = q.where("o.run_seq", "=", runSeq);
+      return q;
+    };
+    const total = Number((await sets().executeTakeFirst())?.n ?? 0);
+    const closedRows = await resolutions()
       .select(["o.status", sql<number>`count(*)`.as("n")])
       .groupBy("o.status")
       .execute();
     const byStatus: Record<string, number> = Object.fromEntries(
       OBLIGATION_STATUSES.map((s) => [s, 0]),
     );
-    for (const r of all) byStatus[r.status] = Number(r.n);
-    let opened = base().select(sql<number>`count(*)`.as("n"));
-    let closed = base()
-      .select(sql<number>`count(*)`.as("n"))
-      .where("o.resolved_at", "is not", null);
+    let closedAll = 0;
+    for (const r of closedRows) {
+      byStatus[r.status] = Number(r.n);
+      closedAll += Number(r.n);
+    }
+    byStatus["open"] = total - closedAll;
+    let opened = sets();
+    let closed = resolutions().select(sql<number>`count(*)`.as("n"));
     if (filter.from !== undefined) {
       opened = opened.where("o.created_at", ">=", filter.from);
       closed = closed.where("o.resolved_at", ">=", filter.from);
@@ -567,6 +603,30 @@ export class LineageStore {
     };
   }
 
+  /** One obligation by id; TG_E_NOT_FOUND when there is none. */
+  async getObligation(id: number): Promise<Obligation> {
+    const located = await locateObligation(this.db, id);
+    if (located === null) throw new TrainGateError("TG_E_NOT_FOUND", `no obligation ${id}`, { id });
+    const resolution = await this.db
+      .selectFrom("lineage_obligation_resolutions")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    const { set, triggerSeq } = located;
+    const [o] = await this.withDetails([
+      {
+        id,
+        runSeq: Number(set.run_seq),
+        triggerSeq,
+        createdAt: Number(set.created_at),
+        status: (resolution?.status ?? "open") as ObligationStatus,
+        reason: resolution?.reason ?? null,
+        resolvedAt: resolution === undefined ? null : Number(resolution.resolved_at),
+      },
+    ]);
+    return o!;
+  }
+
   /**
    * Closes an open obligation with a status and a reason. TG_E_NOT_FOUND for an unknown id,
    * TG_E_CONFLICT when it is no longer open (the first resolution stands).
@@ -574,21 +634,27 @@ export class LineageStore {
   async resolveObligation(id: number, status: ClosingStatus, reason: string): Promise<Obligation> {
     if (reason.trim() === "")
       throw new TrainGateError("TG_E_USAGE", "a resolution needs a reason (--reason TEXT)");
-    const res = await this.db
-      .updateTable("lineage_obligations")
-      .set({ status, reason, resolved_at: this.now() })
-      .where("id", "=", id)
-      .where("status", "=", "open")
-      .executeTakeFirst();
-    const row = await this.obligationQuery().where("o.id", "=", id).executeTakeFirst();
-    if (row === undefined)
-      throw new TrainGateError("TG_E_NOT_FOUND", `no obligation ${id}`, { id });
-    if (Number(res.numUpdatedRows) === 0)
+    const located = await locateObligation(this.db, id);
+    if (located === null) throw new TrainGateError("TG_E_NOT_FOUND", `no obligation ${id}`, { id });
+    const inserted = await insertResolution(
+      this.db,
+      {
+        id,
+        runSeq: Number(located.set.run_seq),
+        triggerSeq: located.triggerSeq,
+        createdAt: Number(located.set.created_at),
+      },
+      status,
+      reason,
+      this.now(),
+    );
+    const o = await this.getObligation(id);
+    if (!inserted)
       throw new TrainGateError(
         "TG_E_CONFLICT",
-        `obligation ${id} is already ${row.status}; only open obligations can be resolved`,
-        { id, status: row.status },
+        `obligation ${id} is already ${o.status}; only open obligations can be resolved`,
+        { id, status: o.status },
       );
-    return toObligation(row);
+    return o;
   }
 }

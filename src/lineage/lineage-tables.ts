@@ -80,15 +80,33 @@ export interface ConsentLastTable {
   last_trigger_at: BigIntColumn | null;
 }
 
-/** One obligation: a run (`run_seq`) contained a member who later turned to deny (`trigger_seq`). */
-export interface ObligationsTable {
-  id: Generated<number>;
-  trigger_seq: number;
+/**
+ * A set of obligations: one run (`run_seq`) and the triggers (`trigger_seqs`, a portable
+ * Roaring bitmap of `lineage_triggers.seq`) of members of that run who later turned to deny.
+ * Its obligations have the ids `first_id` .. `first_id + size - 1`, in trigger-seq order, so
+ * an id resolves to (run, trigger) by one index seek and a bitmap `select`. Immutable once
+ * written; status changes live in `lineage_obligation_resolutions`.
+ */
+export interface ObligationSetsTable {
+  first_id: BigIntColumn;
   run_seq: number;
+  size: number;
+  min_trigger_seq: number;
+  max_trigger_seq: number;
+  created_at: BigIntColumn;
+  trigger_seqs: Uint8Array;
+}
+
+/** A closed obligation (an obligation without a row here is open). */
+export interface ObligationResolutionsTable {
+  id: BigIntColumn;
+  run_seq: number;
+  trigger_seq: number;
+  /** When the obligation was opened (copied from its set, for the queue's dates). */
   created_at: BigIntColumn;
   status: string;
-  reason: string | null;
-  resolved_at: BigIntColumn | null;
+  reason: string;
+  resolved_at: BigIntColumn;
 }
 
 /** Persisted cursors of the feed processor. */
@@ -106,7 +124,8 @@ export type LineageTables = {
   lineage_model_runs: ModelRunsTable;
   lineage_triggers: TriggersTable;
   lineage_consent_last: ConsentLastTable;
-  lineage_obligations: ObligationsTable;
+  lineage_obligation_sets: ObligationSetsTable;
+  lineage_obligation_resolutions: ObligationResolutionsTable;
   lineage_cursors: CursorsTable;
 };
 

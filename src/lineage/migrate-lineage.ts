@@ -5,7 +5,8 @@
  */
 import { type Kysely, type Migration, Migrator, sql } from "kysely";
 import { TrainGateError } from "../errors.js";
-import type { LineageDialect } from "./lineage-tables.js";
+import type { LineageDialect, LineageTables } from "./lineage-tables.js";
+import { writeBitmap } from "./run-index.js";
 
 function migrations(dialect: LineageDialect): Record<string, Migration> {
   const blob = dialect === "postgres" ? "bytea" : "blob";
@@ -137,14 +138,159 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
         }
       },
     },
+    // An opt-out wave of 100,000 members over 100 runs opens ~6 million obligations; one row
+    // each made storing them the wave's cost (27 s of 36 s). Obligations are now stored as
+    // sets (one run, a Roaring bitmap of trigger seqs, a block of ids) and only resolutions
+    // are rows. Existing obligations keep their ids and statuses.
+    "0002_obligation_sets": {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable("lineage_obligation_sets")
+          .addColumn("first_id", "bigint", (c) => c.primaryKey())
+          .addColumn("run_seq", "integer", (c) => c.notNull())
+          .addColumn("size", "integer", (c) => c.notNull())
+          .addColumn("min_trigger_seq", "integer", (c) => c.notNull())
+          .addColumn("max_trigger_seq", "integer", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("trigger_seqs", blob, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("lineage_obligation_sets_run")
+          .on("lineage_obligation_sets")
+          .columns(["run_seq", "max_trigger_seq"])
+          .execute();
+        await db.schema
+          .createIndex("lineage_obligation_sets_triggers")
+          .on("lineage_obligation_sets")
+          .columns(["min_trigger_seq", "max_trigger_seq"])
+          .execute();
+        await db.schema
+          .createTable("lineage_obligation_resolutions")
+          .addColumn("id", "bigint", (c) => c.primaryKey())
+          .addColumn("run_seq", "integer", (c) => c.notNull())
+          .addColumn("trigger_seq", "integer", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("resolved_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("lineage_obligation_resolutions_status")
+          .on("lineage_obligation_resolutions")
+          .columns(["status", "id"])
+          .execute();
+        await db.schema
+          .createIndex("lineage_obligation_resolutions_trigger")
+          .on("lineage_obligation_resolutions")
+          .column("trigger_seq")
+          .execute();
+        await copyObligationRows(db.withTables<LineageTables & { lineage_obligations: OldRow }>());
+        await sql`drop table lineage_obligations`.execute(db);
+      },
+      async down(): Promise<void> {
+        throw new TrainGateError(
+          "TG_E_INTERNAL",
+          "lineage migration 0002_obligation_sets cannot be undone (restore a backup instead)",
+        );
+      },
+    },
   };
 }
 
+/** A row of the table migration 0001 created for obligations (one row per obligation). */
+interface OldRow {
+  id: number;
+  trigger_seq: number;
+  run_seq: number;
+  created_at: number | string;
+  status: string;
+  reason: string | null;
+  resolved_at: number | string | null;
+}
+
 /**
- * Brings the lineage tables of `db` to the latest version. Idempotent; safe to call on every
- * open. Fails with TG_E_INTERNAL naming the migration when one fails.
+ * Moves the rows of 0001's `lineage_obligations` into sets, keeping every id: a run of rows
+ * with consecutive ids, the same run and creation instant and rising trigger seqs becomes one
+ * set; a closed row also becomes a resolution.
  */
-export async function migrateLineage(db: Kysely<unknown>, dialect: LineageDialect): Promise<void> {
+async function copyObligationRows(
+  db: Kysely<LineageTables & { lineage_obligations: OldRow }>,
+): Promise<void> {
+  let after = 0;
+  let group: OldRow[] = [];
+  const flush = async () => {
+    const first = group[0];
+    if (first === undefined) return;
+    const seqs = group.map((r) => Number(r.trigger_seq));
+    await db
+      .insertInto("lineage_obligation_sets")
+      .values({
+        first_id: Number(first.id),
+        run_seq: Number(first.run_seq),
+        size: group.length,
+        min_trigger_seq: seqs[0]!,
+        max_trigger_seq: seqs[seqs.length - 1]!,
+        created_at: Number(first.created_at),
+        trigger_seqs: writeBitmap(seqs),
+      })
+      .execute();
+    group = [];
+  };
+  for (;;) {
+    const rows = await db
+      .selectFrom("lineage_obligations")
+      .selectAll()
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(10_000)
+      .execute();
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const last = group[group.length - 1];
+      const extends_ =
+        last !== undefined &&
+        Number(r.id) === Number(last.id) + 1 &&
+        Number(r.run_seq) === Number(last.run_seq) &&
+        Number(r.created_at) === Number(last.created_at) &&
+        Number(r.trigger_seq) > Number(last.trigger_seq);
+      if (!extends_) await flush();
+      group.push(r);
+    }
+    const closed = rows.filter((r) => r.status !== "open");
+    // 2,000 rows x 7 values stays under SQLite's 32,766 bound parameters.
+    for (let i = 0; i < closed.length; i += 2000)
+      await db
+        .insertInto("lineage_obligation_resolutions")
+        .values(
+          closed.slice(i, i + 2000).map((r) => ({
+            id: Number(r.id),
+            run_seq: Number(r.run_seq),
+            trigger_seq: Number(r.trigger_seq),
+            created_at: Number(r.created_at),
+            status: r.status,
+            reason: r.reason ?? "",
+            resolved_at: Number(r.resolved_at ?? r.created_at),
+          })),
+        )
+        .execute();
+    after = Number(rows[rows.length - 1]!.id);
+  }
+  await flush();
+}
+
+/** The lineage migrations by name, oldest first. */
+export const LINEAGE_MIGRATIONS = ["0001_lineage", "0002_obligation_sets"] as const;
+
+/**
+ * Brings the lineage tables of `db` to the latest version (or to `target`, used by tests to
+ * build a database as an older release left it). Idempotent; safe to call on every open.
+ * Fails with TG_E_INTERNAL naming the migration when one fails.
+ */
+export async function migrateLineage(
+  db: Kysely<unknown>,
+  dialect: LineageDialect,
+  target?: (typeof LINEAGE_MIGRATIONS)[number],
+): Promise<void> {
   // Kysely looks for its migration tables in every schema unless told which: with several
   // TrainGate schemas in one PostgreSQL database it would find another's and skip creating ours.
   const schema =
@@ -158,7 +304,8 @@ export async function migrateLineage(db: Kysely<unknown>, dialect: LineageDialec
     migrationLockTableName: "lineage_migration_lock",
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } =
+    target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(unknown)";
     throw new TrainGateError(

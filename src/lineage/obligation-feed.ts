@@ -65,44 +65,75 @@ function applyChange(states: Map<string, LastState>, c: ConsentChange): Trigger 
     : null;
 }
 
-/** A trigger and a run it opens an obligation against. */
-interface Match {
-  readonly trigger: Trigger;
+/** The triggers a run owes obligations to, as indices into the triggers given. */
+interface RunMatches {
   readonly run: IndexedRun;
+  readonly triggers: Uint32Array;
 }
 
-/** The obligations `triggers` open against `runs`, given each member's dense id. */
+/**
+ * The obligations `triggers` open against `runs`, given each member's dense id, per run.
+ * Per purpose: one Roaring bitmap of the triggering members' dense ids; per run of that
+ * purpose, one native intersection with the run's member bitmap; then one merge walk over
+ * the (sorted) hits and the (sorted) triggering members to pick, for each hit, the triggers
+ * whose window holds the run's as-of: prev_at <= as_of < at. A member's windows normally do
+ * not overlap (each starts where the previous trigger was), but an erasure's tombstone can
+ * move a member's instant backwards, so every trigger of a hit is checked.
+ */
 function obligationsFor(
   triggers: readonly Trigger[],
   dense: ReadonlyMap<string, number>,
   runs: readonly IndexedRun[],
-): Match[] {
-  const byPurpose = new Map<string, Map<number, Trigger[]>>();
-  for (const t of triggers) {
+): RunMatches[] {
+  const byPurpose = new Map<string, { d: number; i: number }[]>();
+  triggers.forEach((t, i) => {
     const d = dense.get(t.memberId);
-    if (d === undefined) continue; // never in any run
-    let m = byPurpose.get(t.purpose);
-    if (m === undefined) {
-      m = new Map();
-      byPurpose.set(t.purpose, m);
-    }
-    const list = m.get(d);
-    if (list === undefined) m.set(d, [t]);
-    else list.push(t);
-  }
-  const bitmaps = new Map(
-    [...byPurpose].map(([p, m]) => [p, new RoaringBitmap32(m.keys())] as const),
-  );
-  const out: Match[] = [];
-  for (const run of runs) {
-    const members = byPurpose.get(run.purpose);
-    const wanted = bitmaps.get(run.purpose);
-    if (members === undefined || wanted === undefined) continue;
-    for (const d of RoaringBitmap32.and(run.members, wanted)) {
-      for (const t of members.get(d) ?? []) {
-        if (run.asOf < t.at && (t.prevAt === null || run.asOf >= t.prevAt))
-          out.push({ trigger: t, run });
+    if (d === undefined) return; // never in any run
+    const list = byPurpose.get(t.purpose);
+    if (list === undefined) byPurpose.set(t.purpose, [{ d, i }]);
+    else list.push({ d, i });
+  });
+  const out: RunMatches[] = [];
+  for (const [purpose, list] of byPurpose) {
+    list.sort((x, y) => x.d - y.d || x.i - y.i);
+    // members: distinct dense ids ascending; their triggers are order[starts[j]..starts[j+1]).
+    const members: number[] = [];
+    const starts: number[] = [];
+    const order = new Uint32Array(list.length);
+    const at = new Float64Array(list.length);
+    const prevAt = new Float64Array(list.length);
+    let latest = Number.NEGATIVE_INFINITY;
+    let most = 0;
+    list.forEach(({ d, i }, k) => {
+      if (members[members.length - 1] !== d) {
+        members.push(d);
+        starts.push(k);
       }
+      const t = triggers[i]!;
+      order[k] = i;
+      at[k] = t.at;
+      prevAt[k] = t.prevAt ?? Number.NEGATIVE_INFINITY;
+      latest = Math.max(latest, t.at);
+    });
+    starts.push(list.length);
+    for (let j = 0; j < members.length; j++) most = Math.max(most, starts[j + 1]! - starts[j]!);
+    const wanted = new RoaringBitmap32(Uint32Array.from(members));
+    for (const run of runs) {
+      if (run.purpose !== purpose || run.asOf >= latest) continue;
+      const hits = RoaringBitmap32.and(run.members, wanted).toUint32Array();
+      if (hits.length === 0) continue;
+      const found = new Uint32Array(hits.length * most);
+      let n = 0;
+      let j = 0;
+      for (const h of hits) {
+        while (members[j]! < h) j++;
+        for (let k = starts[j]!; k < starts[j + 1]!; k++) {
+          if (prevAt[k]! <= run.asOf && run.asOf < at[k]!) {
+            found[n++] = order[k]!;
+          }
+        }
+      }
+      if (n > 0) out.push({ run, triggers: found.subarray(0, n) });
     }
   }
   return out;
@@ -115,8 +146,13 @@ export interface ObligationProgress {
   readonly opened: number;
   readonly batches: number;
   readonly cursor: string | null;
-  /** Milliseconds spent finding the obligations (bitmap intersections), not storing them. */
+  /**
+   * Milliseconds spent finding the obligations: the triggering members' dense ids and
+   * trigger seqs, and the bitmap intersections.
+   */
   readonly computeMs: number;
+  /** Milliseconds spent storing them (`insertObligations`). */
+  readonly storeMs: number;
 }
 
 /** Options of `processObligations`. */
@@ -173,6 +209,7 @@ export async function processObligations(
   let opened = 0;
   let batches = 0;
   let computeMs = 0;
+  let storeMs = 0;
   let cursor = await readCursor(store);
   while (batches < (options.maxBatches ?? Number.POSITIVE_INFINITY)) {
     const page = await feed.changesAfter(cursor, batchSize);
@@ -229,27 +266,29 @@ export async function processObligations(
           .execute();
       }
       await store.index.refresh(trx);
-      const dense = await lookupDense(trx, "lineage_member_ids", [
+      const started = performance.now();
+      const dense = await lookupDense(trx, store.dialect, "lineage_member_ids", [
         ...new Set(found.map((t) => t.memberId)),
       ]);
       const seqs = await triggerSeqs(
         trx,
         found.map((t) => t.key),
       );
-      const started = performance.now();
-      const pairs = obligationsFor(found, dense, store.index.all())
-        .map((m) => ({ triggerSeq: seqs.get(m.trigger.key)!, runSeq: m.run.seq }))
-        // Key order: the unique index then grows at its end instead of at random places.
-        .sort((a, b) => a.triggerSeq - b.triggerSeq || a.runSeq - b.runSeq);
-      const computeMs = performance.now() - started;
-      const added = await store.insertObligations(trx, pairs);
+      const seqOf = Uint32Array.from(found, (t) => seqs.get(t.key)!);
+      const news = obligationsFor(found, dense, store.index.all()).map((m) => ({
+        runSeq: m.run.seq,
+        triggerSeqs: m.triggers.map((i) => seqOf[i]!),
+      }));
+      const stored = performance.now();
+      const added = await store.insertObligations(trx, news);
+      const timing = { computeMs: stored - started, storeMs: performance.now() - stored };
       await options.beforeCommit?.(batches + 1);
       await trx
         .updateTable("lineage_cursors")
         .set({ cursor: page.nextCursor })
         .where("name", "=", "obligations")
         .execute();
-      return { retry: false, triggers: found.length, added, computeMs } as const;
+      return { retry: false, triggers: found.length, added, ...timing } as const;
     });
     if (done.retry) {
       // Another processor committed this batch meanwhile: continue from where it got to.
@@ -261,9 +300,10 @@ export async function processObligations(
     triggers += done.triggers;
     opened += done.added;
     computeMs += done.computeMs;
+    storeMs += done.storeMs;
     cursor = page.nextCursor;
   }
-  return { changes, triggers, opened, batches, cursor, computeMs };
+  return { changes, triggers, opened, batches, cursor, computeMs, storeMs };
 }
 
 /** The `seq` of each stored trigger among `keys`. */
@@ -328,18 +368,23 @@ export async function recomputeObligations(
     cursor = page.nextCursor;
   }
   await store.index.refresh(store.db);
-  const dense = await lookupDense(store.db, "lineage_member_ids", [
+  const dense = await lookupDense(store.db, store.dialect, "lineage_member_ids", [
     ...new Set(triggers.map((t) => t.memberId)),
   ]);
   const matches = obligationsFor(triggers, dense, store.index.all());
   const expected = matches
-    .map(({ trigger, run }) => ({
-      memberId: trigger.memberId,
-      runId: run.runId,
-      purpose: run.purpose,
-      triggerKey: trigger.key,
-      triggerAt: trigger.at,
-    }))
+    .flatMap(({ triggers: found, run }) =>
+      Array.from(found, (i) => {
+        const trigger = triggers[i]!;
+        return {
+          memberId: trigger.memberId,
+          runId: run.runId,
+          purpose: run.purpose,
+          triggerKey: trigger.key,
+          triggerAt: trigger.at,
+        };
+      }),
+    )
     .sort((a, b) => (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0));
   const runSeq = new Map(store.index.all().map((r) => [r.runId, r.seq]));
   const stored = new Map<string, ObligationKey>();
@@ -366,11 +411,18 @@ export async function recomputeObligations(
       await store.lockObligations(trx);
       // Only triggers the processor stored can carry obligations; run it first for the rest.
       const seqs = await triggerSeqs(trx, [...new Set(missing.map((k) => k.triggerKey))]);
+      const byRun = new Map<number, number[]>();
+      for (const k of missing) {
+        const t = seqs.get(k.triggerKey);
+        const r = runSeq.get(k.runId);
+        if (t === undefined || r === undefined) continue;
+        const list = byRun.get(r);
+        if (list === undefined) byRun.set(r, [t]);
+        else list.push(t);
+      }
       await store.insertObligations(
         trx,
-        missing
-          .filter((k) => seqs.has(k.triggerKey))
-          .map((k) => ({ triggerSeq: seqs.get(k.triggerKey)!, runSeq: runSeq.get(k.runId)! })),
+        [...byRun].map(([r, ts]) => ({ runSeq: r, triggerSeqs: Uint32Array.from(ts) })),
       );
     });
   }

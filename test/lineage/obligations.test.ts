@@ -1,53 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LedgerStore, NewConsentEvent } from "../../src/ledger/ledger-store.js";
-import { openLedger } from "../../src/ledger/open-ledger.js";
+import type { NewConsentEvent } from "../../src/ledger/ledger-store.js";
 import { ledgerFeed } from "../../src/lineage/ledger-feed.js";
 import type { LineageStore } from "../../src/lineage/lineage-store.js";
 import { processObligations, recomputeObligations } from "../../src/lineage/obligation-feed.js";
-import { lineageOnLedger } from "../../src/lineage/open-lineage.js";
-import { freshSchema, hasPostgres } from "../support/services.js";
-import { manifestFor, steppingClock } from "./lineage-fixtures.js";
+import { hasPostgres } from "../support/services.js";
+import {
+  appendEventSpecs,
+  historyDay,
+  type LineageEnv,
+  manifestFor,
+  openLineageEnv as openEnv,
+  registerRunSpec,
+} from "./lineage-fixtures.js";
 
 const pgOk = await hasPostgres();
 const T = (iso: string) => Date.parse(iso) * 1000;
 const ctx = { actor: "test", requestId: null };
-
-interface Env {
-  ledger: LedgerStore;
-  lineage: LineageStore;
-  reopen(): Promise<LineageStore>;
-  close(): Promise<void>;
-}
-
-async function openEnv(backend: "sqlite" | "postgres"): Promise<Env> {
-  const clock = steppingClock(T("2026-01-01T00:00:00Z"));
-  let url: string;
-  let drop: () => Promise<void>;
-  if (backend === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "tg-obl-"));
-    url = `sqlite:${join(dir, "ledger.sqlite")}`;
-    drop = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const s = await freshSchema("obligations");
-    url = s.url;
-    drop = s.drop;
-  }
-  const ledger = await openLedger(url, { clock });
-  return {
-    ledger,
-    lineage: await lineageOnLedger(ledger, clock),
-    // A second process's view of the same database: a new registry with an empty cache.
-    reopen: () => lineageOnLedger(ledger, clock),
-    close: async () => {
-      await ledger.close();
-      await drop();
-    },
-  };
-}
 
 async function register(
   lineage: LineageStore,
@@ -74,7 +43,7 @@ const ev = (
 ): NewConsentEvent => ({ memberId, purpose, choice, at: T(at), source });
 
 function suite(backend: "sqlite" | "postgres"): void {
-  let env: Env;
+  let env: LineageEnv;
   beforeAll(async () => {
     env = await openEnv(backend);
   });
@@ -188,30 +157,10 @@ describe("obligations survive restarts and crashes mid-stream (random histories)
           async (events, rs, batch, crashAt) => {
             const env = await openEnv(backend);
             try {
-              const day = (d: number) => T("2025-01-01T00:00:00Z") + d * 86_400_000_000;
+              const day = historyDay;
               const regs = rs.map((r, i) => ({ ...r, runId: `run-${round}-${i}` }));
-              for (const r of regs.filter((x) => !x.late)) {
-                const items = r.members.map((m) => `${r.runId}:${m}`);
-                await env.lineage.registerRun({
-                  manifest: manifestFor(r.runId, items, {
-                    purpose: r.purpose,
-                    asOf: new Date(day(r.day) / 1000).toISOString(),
-                  }),
-                  itemIds: items,
-                  memberIds: r.members,
-                  memberConsent: { allow: 0, none: r.members.length },
-                });
-              }
-              await env.ledger.appendEvents(
-                events.map((e) => ({
-                  memberId: e.member,
-                  purpose: e.purpose,
-                  choice: e.source === "gpc" ? "deny" : e.choice,
-                  at: day(e.day),
-                  source: e.source,
-                })),
-                ctx,
-              );
+              for (const r of regs.filter((x) => !x.late)) await registerRunSpec(env.lineage, r);
+              await appendEventSpecs(env.ledger, events);
               // Crash inside a batch's transaction: it rolls back entirely.
               let failed = false;
               await processObligations(env.lineage, ledgerFeed(env.ledger), {
@@ -228,18 +177,7 @@ describe("obligations survive restarts and crashes mid-stream (random histories)
                 batchSize: batch,
                 maxBatches: 1,
               });
-              for (const r of regs.filter((x) => x.late)) {
-                const items = r.members.map((m) => `${r.runId}:${m}`);
-                await lineage.registerRun({
-                  manifest: manifestFor(r.runId, items, {
-                    purpose: r.purpose,
-                    asOf: new Date(day(r.day) / 1000).toISOString(),
-                  }),
-                  itemIds: items,
-                  memberIds: r.members,
-                  memberConsent: { allow: 0, none: r.members.length },
-                });
-              }
+              for (const r of regs.filter((x) => x.late)) await registerRunSpec(lineage, r);
               lineage = await env.reopen();
               await processObligations(lineage, ledgerFeed(env.ledger), { batchSize: batch });
               const stored = await lineage.listObligations();

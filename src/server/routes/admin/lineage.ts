@@ -138,9 +138,7 @@ export const adminLineageRoutes: FastifyPluginAsync<ServerContext> = async (app,
       const { runId } = parsed(RunParams, request.params);
       await sync();
       const run = await lineage.getRun(runId);
-      const obligations = await lineage.listObligations({ runId });
-      const byStatus = Object.fromEntries(OBLIGATION_STATUSES.map((s) => [s, 0]));
-      for (const o of obligations) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+      const { byStatus } = await lineage.obligationCounts({ runId });
       return {
         ...runJson(run, true),
         models: (await lineage.listModels([runId])).map(modelJson),
