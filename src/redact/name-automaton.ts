@@ -134,6 +134,28 @@ export class NameAutomaton {
     return 0;
   }
 
+  /**
+   * Calls `onMatch` for every pattern that occurs in `text` starting exactly at `start`,
+   * shortest first. Walks the trie from the root without failure links, so a caller that
+   * only wants matches at chosen positions (word starts) pays for those positions alone; the
+   * cost is bounded by the longest pattern, whatever the number of patterns.
+   */
+  findAt(text: string, start: number, onMatch: OnMatch): void {
+    const n = text.length;
+    let state = 0;
+    for (let i = start; i < n; i++) {
+      state = this.next(state, key(text.charCodeAt(i)));
+      if (state === 0) return;
+      const p = this.terminal[state]!;
+      if (p >= 0) onMatch(start, i + 1, p);
+    }
+  }
+
+  /** Whether some pattern starts with the code unit `code` (case- and space-folded). */
+  startsSome(code: number): boolean {
+    return this.rootNext[key(code)]! !== 0;
+  }
+
   /** Calls `onMatch` for every occurrence of every pattern in `text`, overlapping ones included. */
   findAll(text: string, onMatch: OnMatch): void {
     if (this.patterns.length === 0) return;

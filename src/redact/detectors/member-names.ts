@@ -2,7 +2,7 @@
  * Mentions of platform members by display name: every name at once through one
  * `NameAutomaton`, accepted only on word boundaries.
  */
-import { isUpper, isWordChar, wordEndsAt, wordStartsAt } from "../chars.js";
+import { isUpper, isWordChar, wordEndsAt } from "../chars.js";
 import { NameAutomaton } from "../name-automaton.js";
 import type { Span } from "../span.js";
 
@@ -20,6 +20,15 @@ export class MemberNameDetector {
   private readonly automaton: NameAutomaton;
   /** Per pattern: 1 when it is one word and must be capitalised in the text to count. */
   private readonly needsCapital: Uint8Array;
+  /** The text and output of the current `detect` call, for `onMatch`. */
+  private text = "";
+  private out: Span[] = [];
+  private readonly onMatch = (start: number, end: number, pattern: number): void => {
+    const text = this.text;
+    if (!wordEndsAt(text, end)) return;
+    if (this.needsCapital[pattern] === 1 && !isUpper(text.charCodeAt(start))) return;
+    this.out.push({ start, end, type: "member_name" });
+  };
 
   /**
    * `names`: display names as members chose them. Names with fewer than two letters or
@@ -39,12 +48,23 @@ export class MemberNameDetector {
     return this.automaton.patterns.length;
   }
 
-  /** Appends a `member_name` span for each whole-word mention. */
+  /**
+   * Appends a `member_name` span for each whole-word mention. A mention starts where a word
+   * may start (after a non-word character), so the trie is walked only from those positions
+   * whose first character starts some name: the same matches as the full Aho-Corasick scan
+   * filtered to word boundaries, for a fraction of the work.
+   */
   detect(text: string, out: Span[]): void {
-    this.automaton.findAll(text, (start, end, pattern) => {
-      if (!wordStartsAt(text, start) || !wordEndsAt(text, end)) return;
-      if (this.needsCapital[pattern] === 1 && !isUpper(text.charCodeAt(start))) return;
-      out.push({ start, end, type: "member_name" });
-    });
+    if (this.automaton.patterns.length === 0) return;
+    this.text = text;
+    this.out = out;
+    const a = this.automaton;
+    let boundary = true;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (boundary && a.startsSome(c)) a.findAt(text, i, this.onMatch);
+      boundary = !isWordChar(c);
+    }
+    this.out = [];
   }
 }

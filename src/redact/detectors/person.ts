@@ -14,6 +14,11 @@
  *   list in a text that is not German (where every noun is capitalised).
  * Runs that end in a company, street or institution word ("Smith Ltd.", "Baker Street") are
  * not people.
+ *
+ * Speed: every token is looked up once, in a cache from the token as written to a bit set of
+ * everything the rules ask about it (its name class, whether it is a title, a greeting, a
+ * particle, …), so the rules below work on small integers, and a word seen before costs one
+ * hash lookup. Tokens live in reused typed arrays, not objects.
  */
 import { isUpper, isWordChar } from "../chars.js";
 import { isFirstName, NameClass, nameClass } from "../lexicon.js";
@@ -54,48 +59,152 @@ const PLACE_PREPOSITIONS = words("in from at near into inside outside across aro
 const INTRODUCTIONS = words(
   "name:is call:me calls:me called:me this:is i:am i'm says said named nicknamed",
 );
-
 /** The second word of the two-word introductions above. */
 const INTRODUCTION_ENDS = words("is me am");
-
-/** Whether the words before token `i` introduce a name ("my name is X", "call me X", "says X"). */
-function introduces(tokens: readonly Token[], i: number): boolean {
-  const p1 = tokens[i - 1];
-  if (p1 === undefined) return false;
-  if (INTRODUCTIONS.has(p1.lower)) return true;
-  if (!INTRODUCTION_ENDS.has(p1.lower)) return false;
-  const p2 = tokens[i - 2];
-  return p2 !== undefined && INTRODUCTIONS.has(`${p2.lower}:${p1.lower}`);
-}
-
 /** German function words: two or more in a text mean its nouns are capitalised too. */
 const GERMAN = words(`der die das und ist nicht ich du er sie wir ihr mit auf für von zu bei
   ein eine einen dem den des im am um aus nach noch auch aber wenn mich dich uns bin sind war`);
+const CONJUNCTIONS = words("and or und et y e en och i");
 
-interface Token {
-  readonly start: number;
-  /** End without a possessive "'s". */
-  readonly end: number;
-  readonly lower: string;
-  readonly capital: boolean;
-  /** Whether a sentence ends between the previous token and this one. */
-  readonly sentenceStart: boolean;
+// What the rules ask about a token, as bits of one number (the low 3 bits are its class).
+const CLASS_MASK = 7;
+const TITLE = 1 << 3;
+const PARTICLE = 1 << 4;
+const GREETING = 1 << 5;
+const MENTION = 1 << 6;
+const NOT_PERSON_HEAD = 1 << 7;
+const PLACE_PREPOSITION = 1 << 8;
+const INTRODUCTION = 1 << 9;
+const INTRODUCTION_END = 1 << 10;
+const GERMAN_WORD = 1 << 11;
+const CONJUNCTION = 1 << 12;
+/** A census first name. */
+const FIRST = 1 << 13;
+/** Hyphenated, and its first part is not a census first name ("Brown-Weaver"). */
+const FIRM_LIKE = 1 << 14;
+/** Capitalised and not all capitals ("Judy", not "DNI" or "NEWS"). */
+const CAPITAL = 1 << 15;
+/** Fewer than three characters in lower case. */
+const SHORT = 1 << 16;
+
+/** The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones"). */
+function classOf(lower: string): NameClass {
+  if (NOT_PERSON_HEADS.has(lower) || REGIONS.has(lower)) return NameClass.Word;
+  const whole = nameClass(lower);
+  if (whole !== NameClass.Unknown || !lower.includes("-")) return whole;
+  let best: NameClass = NameClass.Word;
+  for (const part of lower.split("-")) best = Math.max(best, nameClass(part)) as NameClass;
+  return best;
+}
+
+/** Everything the rules ask about a token as written (see the bits above). */
+function describe(word: string): number {
+  const lower = word.toLowerCase();
+  // An all-capitals word ("DNI", "NEWS") is an acronym or shouting, not a capitalised name.
+  const shouted = word.length > 1 && isUpper(word.charCodeAt(1)) && word === word.toUpperCase();
+  let bits = classOf(lower);
+  if (TITLES.has(lower)) bits |= TITLE;
+  if (PARTICLES.has(lower)) bits |= PARTICLE;
+  if (GREETINGS.has(lower)) bits |= GREETING;
+  if (MENTIONS.has(lower)) bits |= MENTION;
+  if (NOT_PERSON_HEADS.has(lower)) bits |= NOT_PERSON_HEAD;
+  if (PLACE_PREPOSITIONS.has(lower)) bits |= PLACE_PREPOSITION;
+  if (INTRODUCTIONS.has(lower)) bits |= INTRODUCTION;
+  if (INTRODUCTION_ENDS.has(lower)) bits |= INTRODUCTION_END;
+  if (GERMAN.has(lower)) bits |= GERMAN_WORD;
+  if (CONJUNCTIONS.has(lower)) bits |= CONJUNCTION;
+  if (isFirstName(lower)) bits |= FIRST;
+  if (lower.includes("-") && !isFirstName(lower.split("-")[0]!)) bits |= FIRM_LIKE;
+  if (isUpper(word.charCodeAt(0)) && !shouted) bits |= CAPITAL;
+  if (lower.length < 3) bits |= SHORT;
+  return bits;
+}
+
+/**
+ * Token as written -> its bits, in an open-addressing hash table keyed by the token's code
+ * units: a lookup hashes the characters in place and compares them with the stored word, so
+ * a token seen before costs no string allocation. Vocabulary repeats, so most tokens are
+ * hits. Bounded: emptied when half full, so endless distinct words cannot grow memory.
+ */
+const SLOTS = 1 << 18;
+const MASK = SLOTS - 1;
+const MAX_ENTRIES = SLOTS >>> 1;
+/** Stored words; "" marks a free slot (a token is never empty). Filled, so V8 keeps it packed. */
+let cacheKeys: string[] = new Array<string>(SLOTS).fill("");
+const cacheHashes = new Int32Array(SLOTS);
+const cacheBits = new Int32Array(SLOTS);
+let cacheEntries = 0;
+
+/** FNV-1a over the code units of `text[start, end)`. */
+function hashOf(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function sameWord(key: string, text: string, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  for (let i = start; i < end; i++)
+    if (key.charCodeAt(i - start) !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function bitsOf(text: string, start: number, end: number): number {
+  const h = hashOf(text, start, end);
+  let slot = h & MASK;
+  for (let key = cacheKeys[slot]!; key.length > 0; key = cacheKeys[slot]!) {
+    if (cacheHashes[slot] === h && sameWord(key, text, start, end)) return cacheBits[slot]!;
+    slot = (slot + 1) & MASK;
+  }
+  const word = text.slice(start, end);
+  const bits = describe(word);
+  if (cacheEntries >= MAX_ENTRIES) {
+    cacheKeys = new Array<string>(SLOTS).fill("");
+    cacheEntries = 0;
+    slot = h & MASK;
+  }
+  cacheKeys[slot] = word;
+  cacheHashes[slot] = h;
+  cacheBits[slot] = bits;
+  cacheEntries++;
+  return bits;
 }
 
 function isApostrophe(c: number): boolean {
   return c === 39 || c === 0x2019;
 }
 
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+/** The tokens of the text being scanned, in reused arrays (grown when a text needs more). */
+let tokStart = new Int32Array(256);
+/** End without a possessive "'s". */
+let tokEnd = new Int32Array(256);
+let tokBits = new Int32Array(256);
+/** 1 when a sentence ends between the previous token and this one. */
+let tokSentence = new Uint8Array(256);
+
+function grow(): void {
+  const size = tokStart.length * 2;
+  const copy = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
+    b.set(a);
+    return b;
+  };
+  tokStart = copy(tokStart, new Int32Array(size));
+  tokEnd = copy(tokEnd, new Int32Array(size));
+  tokBits = copy(tokBits, new Int32Array(size));
+  tokSentence = copy(tokSentence, new Uint8Array(size));
+}
+
+/** Splits `text` into tokens (words with inner hyphens and apostrophes); returns their count. */
+function tokenize(text: string): number {
   const n = text.length;
-  let sentenceStart = true;
+  let count = 0;
+  let sentenceStart = 1;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (!isWordChar(c)) {
       // . ! ? and line breaks end a sentence.
-      if (c === 46 || c === 33 || c === 63 || c === 10) sentenceStart = true;
+      if (c === 46 || c === 33 || c === 63 || c === 10) sentenceStart = 1;
       i++;
       continue;
     }
@@ -115,188 +224,180 @@ function tokenize(text: string): Token[] {
       (text.charCodeAt(end - 1) | 32) === 115
     )
       end -= 2;
-    const word = text.slice(start, end);
-    // An all-capitals word ("DNI", "NEWS") is an acronym or shouting, not a capitalised name.
-    const shouted =
-      end - start > 1 && isUpper(text.charCodeAt(start + 1)) && word === word.toUpperCase();
-    tokens.push({
-      start,
-      end,
-      lower: word.toLowerCase(),
-      capital: isUpper(c) && !shouted,
-      sentenceStart,
-    });
-    sentenceStart = false;
+    if (count === tokStart.length) grow();
+    tokStart[count] = start;
+    tokEnd[count] = end;
+    tokBits[count] = bitsOf(text, start, end);
+    tokSentence[count] = sentenceStart;
+    count++;
+    sentenceStart = 0;
   }
-  return tokens;
+  return count;
 }
 
-/** The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones"). */
-function classOf(lower: string): NameClass {
-  if (NOT_PERSON_HEADS.has(lower) || REGIONS.has(lower)) return NameClass.Word;
-  const whole = nameClass(lower);
-  if (whole !== NameClass.Unknown || !lower.includes("-")) return whole;
-  let best: NameClass = NameClass.Word;
-  for (const part of lower.split("-")) best = Math.max(best, nameClass(part)) as NameClass;
-  return best;
+function cls(i: number): NameClass {
+  return (tokBits[i]! & CLASS_MASK) as NameClass;
 }
 
-/** Whether only spaces (no punctuation, no line break) separate two tokens. */
-function adjacent(text: string, a: Token, b: Token): boolean {
-  if (b.start - a.end > 2) return false;
-  for (let i = a.end; i < b.start; i++) if (text.charCodeAt(i) !== 32) return false;
+function has(i: number, bit: number): boolean {
+  return (tokBits[i]! & bit) !== 0;
+}
+
+/** Whether only spaces (no punctuation, no line break) separate tokens `a` and `b`. */
+function adjacent(text: string, a: number, b: number): boolean {
+  const from = tokEnd[a]!;
+  const to = tokStart[b]!;
+  if (to - from > 2) return false;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 32) return false;
   return true;
 }
 
-const CONJUNCTIONS = words("and or und et y e en och i");
-
-/** Whether token `i` is coordinated with a name ending at token `last`: "A, B", "A & B", "A and B". */
-function coordinated(text: string, tokens: readonly Token[], last: number, i: number): boolean {
-  const t = tokens[i]!;
-  if (last < 0) return false;
-  if (last === i - 1) return /^(?:,\s?|\s&\s)$/.test(text.slice(tokens[last]!.end, t.start));
-  if (last !== i - 2) return false;
-  const conj = tokens[i - 1]!;
-  return (
-    CONJUNCTIONS.has(conj.lower) && adjacent(text, tokens[last]!, conj) && adjacent(text, conj, t)
-  );
+function lowerAt(text: string, i: number): string {
+  return text.slice(tokStart[i]!, tokEnd[i]!).toLowerCase();
 }
 
-/** Appends a `person` span for each name found in `text`. */
-function isNumberToken(t: Token): boolean {
-  const c = t.lower.charCodeAt(0);
+/** Whether the words before token `i` introduce a name ("my name is X", "call me X", "says X"). */
+function introduces(text: string, i: number): boolean {
+  if (i < 1) return false;
+  if (has(i - 1, INTRODUCTION)) return true;
+  if (!has(i - 1, INTRODUCTION_END) || i < 2) return false;
+  return INTRODUCTIONS.has(`${lowerAt(text, i - 2)}:${lowerAt(text, i - 1)}`);
+}
+
+/** Whether token `i` is coordinated with a name ending at token `last`: "A, B", "A & B", "A and B". */
+function coordinated(text: string, last: number, i: number): boolean {
+  if (last < 0) return false;
+  if (last === i - 1) return /^(?:,\s?|\s&\s)$/.test(text.slice(tokEnd[last]!, tokStart[i]!));
+  if (last !== i - 2) return false;
+  return has(i - 1, CONJUNCTION) && adjacent(text, last, i - 1) && adjacent(text, i - 1, i);
+}
+
+function isNumberToken(text: string, i: number): boolean {
+  const c = text.charCodeAt(tokStart[i]!);
   return c >= 48 && c <= 57;
 }
 
-function isGermanText(tokens: readonly Token[]): boolean {
+function isGermanText(n: number): boolean {
   let k = 0;
-  for (const t of tokens) if (GERMAN.has(t.lower) && ++k >= 2) return true;
+  for (let i = 0; i < n; i++) if (has(i, GERMAN_WORD) && ++k >= 2) return true;
   return false;
 }
 
 /** Extends a name from token `j` over adjacent capitalised words that are not ordinary words. */
-function extendCapital(text: string, tokens: readonly Token[], j: number): number {
+function extendCapital(text: string, n: number, j: number): number {
   let k = j;
   while (
-    k + 1 < tokens.length &&
-    tokens[k + 1]!.capital &&
-    adjacent(text, tokens[k]!, tokens[k + 1]!) &&
-    classOf(tokens[k + 1]!.lower) !== NameClass.Word
+    k + 1 < n &&
+    has(k + 1, CAPITAL) &&
+    adjacent(text, k, k + 1) &&
+    cls(k + 1) !== NameClass.Word
   )
     k++;
   return k;
 }
 
 /** Extends a lower-case name from token `j` by one more name word ("larry lombardo"). */
-function extendLower(text: string, tokens: readonly Token[], j: number): number {
-  const nx = tokens[j + 1];
-  return nx !== undefined &&
-    !nx.capital &&
-    adjacent(text, tokens[j]!, nx) &&
-    classOf(nx.lower) >= NameClass.Listed
+function extendLower(text: string, n: number, j: number): number {
+  return j + 1 < n &&
+    !has(j + 1, CAPITAL) &&
+    adjacent(text, j, j + 1) &&
+    cls(j + 1) >= NameClass.Listed
     ? j + 1
     : j;
 }
 
-/** The last token of the capitalised run starting at `i`, and whether a company/street word ends it. */
-function capitalRun(
-  text: string,
-  tokens: readonly Token[],
-  i: number,
-): { end: number; head: boolean } {
-  const n = tokens.length;
+/** Set by `capitalRun`: whether a company or street word ended the run. */
+let runHead = false;
+
+/** The last token of the capitalised run starting at `i` (and `runHead`). */
+function capitalRun(text: string, n: number, i: number): number {
+  runHead = false;
   let j = i;
-  while (j + 1 < n && adjacent(text, tokens[j]!, tokens[j + 1]!)) {
-    const nx = tokens[j + 1]!;
-    if (nx.capital) {
-      if (classOf(nx.lower) === NameClass.Word)
-        return { end: j, head: NOT_PERSON_HEADS.has(nx.lower) };
+  while (j + 1 < n && adjacent(text, j, j + 1)) {
+    const nx = j + 1;
+    if (has(nx, CAPITAL)) {
+      if (cls(nx) === NameClass.Word) {
+        runHead = has(nx, NOT_PERSON_HEAD);
+        return j;
+      }
       j++;
-    } else if (PARTICLES.has(nx.lower)) {
+    } else if (has(nx, PARTICLE)) {
       // One or more particles, then a capitalised word: "van der Voet", "de la Cruz".
-      let k = j + 1;
-      while (
-        k + 1 < n &&
-        PARTICLES.has(tokens[k + 1]!.lower) &&
-        adjacent(text, tokens[k]!, tokens[k + 1]!)
-      )
-        k++;
-      const after = tokens[k + 1];
-      if (after === undefined || !after.capital || !adjacent(text, tokens[k]!, after)) break;
+      let k = nx;
+      while (k + 1 < n && has(k + 1, PARTICLE) && adjacent(text, k, k + 1)) k++;
+      if (k + 1 >= n || !has(k + 1, CAPITAL) || !adjacent(text, k, k + 1)) break;
       j = k;
     } else break;
   }
-  return { end: j, head: false };
+  return j;
 }
 
 /** Appends a `person` span for each name found in `text`. */
 export function detectPersons(text: string, out: Span[]): void {
-  const tokens = tokenize(text);
-  const n = tokens.length;
+  const n = tokenize(text);
   let german: boolean | undefined;
   /** Index of the last token of the last person found, for coordination. */
   let lastPerson = -2;
   let i = 0;
   while (i < n) {
-    const t = tokens[i]!;
-    const prev = i > 0 ? tokens[i - 1]! : undefined;
-    const next = tokens[i + 1];
+    const bits = tokBits[i]!;
+    const capital = (bits & CAPITAL) !== 0;
     // Title + name: "Dr. Okafor", "Mrs Lee Chang", and in lower case "mr. larry lombardo".
-    if (next !== undefined && TITLES.has(t.lower)) {
-      const gap = text.slice(t.end, next.start);
-      if ((gap === " " || gap === ". ") && classOf(next.lower) !== NameClass.Word) {
-        const j = next.capital
-          ? extendCapital(text, tokens, i + 1)
-          : extendLower(text, tokens, i + 1);
-        out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+    if (i + 1 < n && (bits & TITLE) !== 0) {
+      const from = tokEnd[i]!;
+      const gap = tokStart[i + 1]! - from;
+      const spaced =
+        (gap === 1 && text.charCodeAt(from) === 32) ||
+        (gap === 2 && text.charCodeAt(from) === 46 && text.charCodeAt(from + 1) === 32);
+      if (spaced && cls(i + 1) !== NameClass.Word) {
+        const j = has(i + 1, CAPITAL) ? extendCapital(text, n, i + 1) : extendLower(text, n, i + 1);
+        out.push({ start: tokStart[i]!, end: tokEnd[j]!, type: "person" });
         lastPerson = j;
         i = j + 1;
         continue;
       }
     }
-    if (!t.capital && t.lower.length < 3) {
+    if (!capital && (bits & SHORT) !== 0) {
       i++;
       continue;
     }
-    const near = prev !== undefined && adjacent(text, prev, t);
-    const introduced = near && introduces(tokens, i);
-    const greeted = near && (introduced || GREETINGS.has(prev.lower));
+    const prev = i - 1;
+    const near = i > 0 && adjacent(text, prev, i);
+    const introduced = near && introduces(text, i);
+    const greeted = near && (introduced || has(prev, GREETING));
     let j = -1;
-    if (t.capital) {
-      const first = classOf(t.lower);
+    if (capital) {
+      const first = (bits & CLASS_MASK) as NameClass;
       // The run of capitalised words (and name particles between them) starting here.
-      const run = capitalRun(text, tokens, i);
-      if (run.head) {
+      const r = capitalRun(text, n, i);
+      if (runHead) {
         // "Smith Ltd.", "Baker Street": the whole run names a company or a street.
-        i = run.end + 2;
+        i = r + 2;
         continue;
       }
       if (first !== NameClass.Word) {
-        const r = run.end;
-        const afterName = coordinated(text, tokens, lastPerson, i);
+        const afterName = coordinated(text, lastPerson, i);
         // After "in", "from", "at": a place or a company, unless it starts with a first name.
-        const placeContext =
-          prev !== undefined && PLACE_PREPOSITIONS.has(prev.lower) && !isFirstName(t.lower);
+        const placeContext = i > 0 && has(prev, PLACE_PREPOSITION) && (bits & FIRST) === 0;
         // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
-        const firmLike = r === i && t.lower.includes("-") && !isFirstName(t.lower.split("-")[0]!);
+        const firmLike = r === i && (bits & FIRM_LIKE) !== 0;
         // Next to a bare number it is a street or a town of an address ("12 Drangahrauni",
         // "Eusebio Dávila 57"), not a person.
         const numbered =
-          (prev !== undefined && adjacent(text, prev, t) && isNumberToken(prev)) ||
-          (tokens[r + 1] !== undefined &&
-            adjacent(text, tokens[r]!, tokens[r + 1]!) &&
-            isNumberToken(tokens[r + 1]!));
+          (near && isNumberToken(text, prev)) ||
+          (r + 1 < n && adjacent(text, r, r + 1) && isNumberToken(text, r + 1));
         const blocked = (placeContext || firmLike || numbered) && !greeted && !afterName;
-        if (first === NameClass.Listed && !t.sentenceStart && german === undefined)
-          german = isGermanText(tokens);
+        const sentenceStart = tokSentence[i] === 1;
+        if (first === NameClass.Listed && !sentenceStart && german === undefined)
+          german = isGermanText(n);
         if (
           !blocked &&
           ((r > i && first >= NameClass.Listed) ||
             greeted ||
             afterName ||
             first === NameClass.Strong ||
-            (first === NameClass.Medium && !t.sentenceStart) ||
-            (first === NameClass.Listed && !t.sentenceStart && german === false))
+            (first === NameClass.Medium && !sentenceStart) ||
+            (first === NameClass.Listed && !sentenceStart && german === false))
         )
           j = r;
         else if (blocked) i = r;
@@ -305,12 +406,11 @@ export function detectPersons(text: string, out: Span[]): void {
       // Lower case: a name from the long list right after a greeting or an introduction
       // ("hey priya", "my name is nunzia"), a census first name after a mention word ("me
       // and sam"), or a census first name followed by a surname ("david lange").
-      const c = classOf(t.lower);
-      const first = c >= NameClass.Medium && isFirstName(t.lower);
+      const c = (bits & CLASS_MASK) as NameClass;
+      const first = c >= NameClass.Medium && (bits & FIRST) !== 0;
       if (greeted || first) {
-        const mentioned =
-          first && prev !== undefined && MENTIONS.has(prev.lower) && adjacent(text, prev, t);
-        const k = extendLower(text, tokens, i);
+        const mentioned = first && near && has(prev, MENTION);
+        const k = extendLower(text, n, i);
         if (
           (greeted && c >= NameClass.Listed) ||
           (introduced && c >= NameClass.Unknown) ||
@@ -321,7 +421,7 @@ export function detectPersons(text: string, out: Span[]): void {
       }
     }
     if (j >= 0) {
-      out.push({ start: t.start, end: tokens[j]!.end, type: "person" });
+      out.push({ start: tokStart[i]!, end: tokEnd[j]!, type: "person" });
       lastPerson = j;
       i = j + 1;
     } else i++;
