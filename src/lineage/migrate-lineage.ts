@@ -143,50 +143,62 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
     // sets (one run, a Roaring bitmap of trigger seqs, a block of ids) and only resolutions
     // are rows. Existing obligations keep their ids and statuses.
     "0002_obligation_sets": {
-      async up(db: Kysely<unknown>): Promise<void> {
-        await db.schema
-          .createTable("lineage_obligation_sets")
-          .addColumn("first_id", "bigint", (c) => c.primaryKey())
-          .addColumn("run_seq", "integer", (c) => c.notNull())
-          .addColumn("size", "integer", (c) => c.notNull())
-          .addColumn("min_trigger_seq", "integer", (c) => c.notNull())
-          .addColumn("max_trigger_seq", "integer", (c) => c.notNull())
-          .addColumn("created_at", "bigint", (c) => c.notNull())
-          .addColumn("trigger_seqs", blob, (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createIndex("lineage_obligation_sets_run")
-          .on("lineage_obligation_sets")
-          .columns(["run_seq", "max_trigger_seq"])
-          .execute();
-        await db.schema
-          .createIndex("lineage_obligation_sets_triggers")
-          .on("lineage_obligation_sets")
-          .columns(["min_trigger_seq", "max_trigger_seq"])
-          .execute();
-        await db.schema
-          .createTable("lineage_obligation_resolutions")
-          .addColumn("id", "bigint", (c) => c.primaryKey())
-          .addColumn("run_seq", "integer", (c) => c.notNull())
-          .addColumn("trigger_seq", "integer", (c) => c.notNull())
-          .addColumn("created_at", "bigint", (c) => c.notNull())
-          .addColumn("status", "text", (c) => c.notNull())
-          .addColumn("reason", "text", (c) => c.notNull())
-          .addColumn("resolved_at", "bigint", (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createIndex("lineage_obligation_resolutions_status")
-          .on("lineage_obligation_resolutions")
-          .columns(["status", "id"])
-          .execute();
-        await db.schema
-          .createIndex("lineage_obligation_resolutions_trigger")
-          .on("lineage_obligation_resolutions")
-          .column("trigger_seq")
-          .execute();
-        await copyObligationRows(db.withTables<LineageTables & { lineage_obligations: OldRow }>());
-        await sql`drop table lineage_obligations`.execute(db);
-      },
+      up: (db: Kysely<unknown>) =>
+        atomically(db, dialect, async () => {
+          await db.schema
+            .createTable("lineage_obligation_sets")
+            .ifNotExists()
+            .addColumn("first_id", "bigint", (c) => c.primaryKey())
+            .addColumn("run_seq", "integer", (c) => c.notNull())
+            .addColumn("size", "integer", (c) => c.notNull())
+            .addColumn("min_trigger_seq", "integer", (c) => c.notNull())
+            .addColumn("max_trigger_seq", "integer", (c) => c.notNull())
+            .addColumn("created_at", "bigint", (c) => c.notNull())
+            .addColumn("trigger_seqs", blob, (c) => c.notNull())
+            .execute();
+          await db.schema
+            .createIndex("lineage_obligation_sets_run")
+            .ifNotExists()
+            .on("lineage_obligation_sets")
+            .columns(["run_seq", "max_trigger_seq"])
+            .execute();
+          await db.schema
+            .createIndex("lineage_obligation_sets_triggers")
+            .ifNotExists()
+            .on("lineage_obligation_sets")
+            .columns(["min_trigger_seq", "max_trigger_seq"])
+            .execute();
+          await db.schema
+            .createTable("lineage_obligation_resolutions")
+            .ifNotExists()
+            .addColumn("id", "bigint", (c) => c.primaryKey())
+            .addColumn("run_seq", "integer", (c) => c.notNull())
+            .addColumn("trigger_seq", "integer", (c) => c.notNull())
+            .addColumn("created_at", "bigint", (c) => c.notNull())
+            .addColumn("status", "text", (c) => c.notNull())
+            .addColumn("reason", "text", (c) => c.notNull())
+            .addColumn("resolved_at", "bigint", (c) => c.notNull())
+            .execute();
+          await db.schema
+            .createIndex("lineage_obligation_resolutions_status")
+            .ifNotExists()
+            .on("lineage_obligation_resolutions")
+            .columns(["status", "id"])
+            .execute();
+          await db.schema
+            .createIndex("lineage_obligation_resolutions_trigger")
+            .ifNotExists()
+            .on("lineage_obligation_resolutions")
+            .column("trigger_seq")
+            .execute();
+          // Applied but not recorded (SQLite records a migration after it, outside its
+          // transaction): the old table is gone and there is nothing left to do.
+          if (!(await tableExists(db, dialect, "lineage_obligations"))) return;
+          await copyObligationRows(
+            db.withTables<LineageTables & { lineage_obligations: OldRow }>(),
+          );
+          await sql`drop table lineage_obligations`.execute(db);
+        }),
       async down(): Promise<void> {
         throw new TrainGateError(
           "TG_E_INTERNAL",
@@ -195,6 +207,43 @@ function migrations(dialect: LineageDialect): Record<string, Migration> {
       },
     },
   };
+}
+
+/**
+ * Runs a migration's body in one transaction. Kysely wraps each migration in one on
+ * PostgreSQL but not on SQLite (its adapter says DDL is not transactional, though SQLite's
+ * is), where a crash mid-copy would leave half a migration behind; so SQLite gets its own.
+ */
+async function atomically(
+  db: Kysely<unknown>,
+  dialect: LineageDialect,
+  body: () => Promise<void>,
+): Promise<void> {
+  if (dialect === "postgres") return body();
+  await sql`begin immediate`.execute(db);
+  try {
+    await body();
+    await sql`commit`.execute(db);
+  } catch (e) {
+    await sql`rollback`.execute(db);
+    throw e;
+  }
+}
+
+async function tableExists(
+  db: Kysely<unknown>,
+  dialect: LineageDialect,
+  table: string,
+): Promise<boolean> {
+  const { rows } =
+    dialect === "postgres"
+      ? await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db)
+      : await sql<{
+          t: string | null;
+        }>`select name as t from sqlite_master where type = 'table' and name = ${table}`.execute(
+          db,
+        );
+  return rows.length > 0 && rows[0]!.t !== null;
 }
 
 /** A row of the table migration 0001 created for obligations (one row per obligation). */

@@ -273,8 +273,14 @@ describe("migration 0002: one row per obligation becomes sets, keeping ids", () 
           [9, "m1"],
           [10, "m2"],
         ]);
-        // Migrating again is a no-op; the old table is gone.
+        // Migrating again is a no-op, also when 0002 ran but was not recorded (a crash
+        // between SQLite's commit and Kysely's bookkeeping); the old table is gone.
         await migrateLineage(t.db, backend);
+        await sql`delete from lineage_migration where name = '0002_obligation_sets'`.execute(t.db);
+        await migrateLineage(t.db, backend);
+        expect((await lineage.listObligations()).map((o) => o.id)).toEqual([
+          1, 2, 3, 5, 6, 7, 8, 9, 10,
+        ]);
         await expect(sql`select count(*) from lineage_obligations`.execute(t.db)).rejects.toThrow();
       } finally {
         await t.close();
