@@ -285,7 +285,7 @@ async function run(): Promise<string> {
         .map((x) => x.toFixed(1))
         .join(", ")} (the machine is shared; wall times include waiting for a core).`,
       "",
-      "A random 60% set has no runs to compress: Roaring stores it as bitmap containers, about 1 bit per member of the universe (0.125 B/member), which is the floor for such data. The join table answers a single probe with one B-tree seek, so it is competitive on query time; the bitmaps win on storage and make set operations (the wave's intersections, report unions) cheap. Obligations are stored as one set per feed batch and run (a bitmap of the triggers it owes, ids first_id + rank), not one row per (member, run): with one row each the wave took 36 s, 27 s of it outside finding (BENCHMARKS.md of 2026-11-29T03:40Z; design in docs/lineage.md).",
+      "A random 60% set has no runs to compress: Roaring stores it as bitmap containers, about 1 bit per member of the universe (0.125 B/member), which is the floor for such data. The join table answers a single probe with one B-tree seek, so it is competitive on query time; the bitmaps win on storage and make set operations (the wave's intersections, report unions) cheap. Obligations are stored as one set per feed batch and run (a bitmap of the triggers it owes, ids first_id + rank), not one row per (member, run): with one row each the wave took 36 s, 27 s of it outside finding (this section's run of 2026-11-29T03:40Z, on another 2-core machine, an AMD EPYC; design in docs/lineage.md).",
     ].join("\n");
   } finally {
     await ledger.close();
