@@ -8,7 +8,14 @@ import { randomUUID } from "node:crypto";
 import { type Kysely, type Migration, Migrator, sql, type Transaction } from "kysely";
 import type { z } from "zod";
 import { TrainGateError } from "../errors.js";
-import { type Choice, KNOWN_PURPOSES, type Source } from "../policy/domain.js";
+import {
+  CHOICES,
+  type Choice,
+  KNOWN_PURPOSES,
+  PURPOSE_PATTERN,
+  SOURCES,
+  type Source,
+} from "../policy/domain.js";
 import { auditEntryHash, canonicalJson, GENESIS_HASH, verifyChain } from "./audit-chain.js";
 import { importEventId, randomEventId, tombstoneEventId } from "./event-id.js";
 import {
@@ -192,7 +199,7 @@ export const STATE_WINS_SQL =
   "ledger_state.erased = 0 and (excluded.at > ledger_state.at or (excluded.at = ledger_state.at and excluded.choice = 'deny'))";
 
 /** The stored row of an idempotent response. */
-function idempotencyRow(rec: IdempotencyRecord) {
+export function idempotencyRow(rec: IdempotencyRecord) {
   return {
     scope: rec.scope,
     key: rec.key,
@@ -201,6 +208,190 @@ function idempotencyRow(rec: IdempotencyRecord) {
     body: JSON.stringify(rec.body),
     created_at: rec.createdAt,
   };
+}
+
+/** The stored row of an audit entry. */
+export function auditRow(e: AuditEntry) {
+  return {
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    subject: e.subject,
+    request_id: e.requestId,
+    details: canonicalJson(e.details),
+    prev_hash: e.prevHash,
+    entry_hash: e.entryHash,
+  };
+}
+
+/** Chains `entries` after `head` (null: the log is empty), all at instant `at`. */
+export function chainAudit(
+  head: { seq: number; entryHash: string } | null,
+  entries: readonly NewAuditEntry[],
+  at: number,
+): AuditEntry[] {
+  let seq = head?.seq ?? 0;
+  let prev = head?.entryHash ?? GENESIS_HASH;
+  return entries.map((e) => {
+    seq++;
+    const fields = { ...e, seq, at, prevHash: prev };
+    const entryHash = auditEntryHash(fields);
+    prev = entryHash;
+    return { ...fields, entryHash };
+  });
+}
+
+/** The refusal of a write for an erased member. */
+export function erasedConflict(memberId: string): TrainGateError {
+  return new TrainGateError(
+    "TG_E_CONFLICT",
+    `member ${JSON.stringify(memberId)} was erased; their consent can no longer change`,
+    { memberId },
+  );
+}
+
+/** The refusal of a batch whose Idempotency-Key was used already. */
+export function keyConflict(responses: readonly IdempotencyRecord[]): TrainGateError {
+  const only = responses.length === 1 ? responses[0]! : null;
+  return new TrainGateError(
+    "TG_E_CONFLICT",
+    only !== null
+      ? `Idempotency-Key ${JSON.stringify(only.key)} was already used; retry to get its response`
+      : "an Idempotency-Key of this batch was already used; retry the requests one by one",
+    only !== null ? { key: only.key } : {},
+  );
+}
+
+const MEMBER_ID_CONTROL = /[\u0000-\u001f\u007f]/;
+const CHOICE_SET: ReadonlySet<unknown> = new Set(CHOICES);
+const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
+
+/**
+ * A consent event to write, validated against `newConsentEventSchema`. The common valid row
+ * is checked by hand (an import validates a million of them); anything the hand check does not
+ * accept goes through the schema, which names what is wrong. The hand check only accepts what
+ * the schema accepts.
+ */
+export function parseEvent(raw: unknown, what: string): NewConsentEvent {
+  if (typeof raw === "object" && raw !== null) {
+    const { memberId, purpose, choice, at, source } = raw as Record<string, unknown>;
+    if (
+      typeof memberId === "string" &&
+      memberId.length >= 1 &&
+      memberId.length <= 256 &&
+      !MEMBER_ID_CONTROL.test(memberId) &&
+      typeof purpose === "string" &&
+      PURPOSE_PATTERN.test(purpose) &&
+      CHOICE_SET.has(choice) &&
+      typeof at === "number" &&
+      Number.isSafeInteger(at) &&
+      at >= 0 &&
+      SOURCE_SET.has(source) &&
+      (source !== "gpc" || choice === "deny")
+    ) {
+      return { memberId, purpose, choice: choice as Choice, at, source: source as Source };
+    }
+  }
+  return parseOrThrow(newConsentEventSchema, raw, what);
+}
+
+/** One validated request of `appendBatch`. */
+export interface ParsedAppend {
+  readonly events: NewConsentEvent[];
+  readonly context: WriteContext;
+  readonly idempotency: IdempotencyWrite | undefined;
+}
+
+/** Validates a group commit's requests; errors name the request (when several) and event. */
+export function parseAppendRequests(requests: readonly AppendRequest[]): ParsedAppend[] {
+  const where = (j: number): string => (requests.length === 1 ? "" : `request #${j + 1}: `);
+  return requests.map((r, j) => ({
+    events: r.events.map((e, i) => parseEvent(e, `${where(j)}event #${i + 1}`)),
+    context: parseOrThrow(writeContextSchema, r.ctx, `${where(j)}write context`),
+    idempotency: r.idempotency,
+  }));
+}
+
+/** The row of a new (not tombstone) event. */
+function eventInsert(e: NewConsentEvent, id: string, now: number): EventInsert {
+  return {
+    id,
+    member_id: e.memberId,
+    purpose: e.purpose,
+    choice: e.choice,
+    at: e.at,
+    source: e.source,
+    recorded_at: now,
+    tombstone: 0,
+  };
+}
+
+/** The event rows of a group commit, in request order, with fresh random ids. */
+export function appendRows(parsed: readonly ParsedAppend[], now: number): EventInsert[] {
+  return parsed.flatMap((r) => r.events.map((e) => eventInsert(e, randomEventId(), now)));
+}
+
+/** The stored events of a group commit: its inserted rows (same order) with their context. */
+export function storedAppends(
+  parsed: readonly ParsedAppend[],
+  inserted: readonly EventRow[],
+): StoredConsentEvent[] {
+  const contexts = parsed.flatMap((r) => r.events.map(() => r.context));
+  return inserted.map((row, i) =>
+    toStored({ ...row, request_id: contexts[i]!.requestId, actor: contexts[i]!.actor }),
+  );
+}
+
+/** The `ledger_event_context` row of a stored event. */
+export function contextRow(e: StoredConsentEvent) {
+  return { event_id: e.id, member_id: e.memberId, request_id: e.requestId, actor: e.actor };
+}
+
+/** The `consent.append` audit entry of a stored event. */
+export function appendAuditEntry(e: StoredConsentEvent): NewAuditEntry {
+  return {
+    actor: e.actor!,
+    action: "consent.append",
+    subject: `member:${e.memberId}`,
+    requestId: e.requestId,
+    details: {
+      eventId: e.id,
+      position: e.position,
+      purpose: e.purpose,
+      choice: e.choice,
+      at: e.at,
+      source: e.source,
+    },
+  };
+}
+
+/** Each request's stored events, and the idempotent responses to store with them. */
+export function appendResponses(
+  parsed: readonly ParsedAppend[],
+  stored: readonly StoredConsentEvent[],
+  now: number,
+): { out: StoredConsentEvent[][]; responses: IdempotencyRecord[] } {
+  const out: StoredConsentEvent[][] = [];
+  const responses: IdempotencyRecord[] = [];
+  let next = 0;
+  for (const r of parsed) {
+    const mine = stored.slice(next, next + r.events.length);
+    next += r.events.length;
+    out.push(mine);
+    if (r.idempotency !== undefined && mine.length > 0) {
+      const response = r.idempotency.response(mine);
+      responses.push({
+        scope: r.idempotency.scope,
+        key: r.idempotency.key,
+        requestHash: r.idempotency.requestHash,
+        status: response.status,
+        body: response.body,
+        createdAt: now,
+      });
+    }
+  }
+  return { out, responses };
 }
 
 /** The shared implementation; see the module comment. */
@@ -325,33 +516,13 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       .orderBy("seq", "desc")
       .limit(1)
       .executeTakeFirst();
-    let seq = head === undefined ? 0 : Number(head.seq);
-    let prev = head?.entry_hash ?? GENESIS_HASH;
-    const at = this.clock();
-    const out: AuditEntry[] = entries.map((e) => {
-      seq++;
-      const fields = { ...e, seq, at, prevHash: prev };
-      const entryHash = auditEntryHash(fields);
-      prev = entryHash;
-      return { ...fields, entryHash };
-    });
+    const out = chainAudit(
+      head === undefined ? null : { seq: Number(head.seq), entryHash: head.entry_hash },
+      entries,
+      this.clock(),
+    );
     for (const part of chunks(out)) {
-      await trx
-        .insertInto("ledger_audit")
-        .values(
-          part.map((e) => ({
-            seq: e.seq,
-            at: e.at,
-            actor: e.actor,
-            action: e.action,
-            subject: e.subject,
-            request_id: e.requestId,
-            details: canonicalJson(e.details),
-            prev_hash: e.prevHash,
-            entry_hash: e.entryHash,
-          })),
-        )
-        .execute();
+      await trx.insertInto("ledger_audit").values(part.map(auditRow)).execute();
     }
     return out;
   }
@@ -364,13 +535,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
         .select("member_id")
         .where("member_id", "in", part)
         .executeTakeFirst();
-      if (hit !== undefined) {
-        throw new TrainGateError(
-          "TG_E_CONFLICT",
-          `member ${JSON.stringify(hit.member_id)} was erased; their consent can no longer change`,
-          { memberId: hit.member_id },
-        );
-      }
+      if (hit !== undefined) throw erasedConflict(hit.member_id);
     }
   }
 
@@ -384,14 +549,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<StoredConsentEvent[][]> {
-    const where = (j: number): string => (requests.length === 1 ? "" : `request #${j + 1}: `);
-    const parsed = requests.map((r, j) => ({
-      events: r.events.map((e, i) =>
-        parseOrThrow(newConsentEventSchema, e, `${where(j)}event #${i + 1}`),
-      ),
-      context: parseOrThrow(writeContextSchema, r.ctx, `${where(j)}write context`),
-      idempotency: r.idempotency,
-    }));
+    const parsed = parseAppendRequests(requests);
     if (parsed.every((r) => r.events.length === 0)) return parsed.map(() => []);
     // The same rows, projection, audit entries and responses as one appendEvents per request,
     // but each step runs once for the whole batch: the batch costs a few statements, not a
@@ -402,73 +560,14 @@ export abstract class KyselyLedgerStore implements LedgerStore {
         parsed.flatMap((r) => r.events.map((e) => e.memberId)),
       );
       const now = this.clock();
-      const rows: EventInsert[] = parsed.flatMap((r) =>
-        r.events.map((e) => ({
-          id: randomEventId(),
-          member_id: e.memberId,
-          purpose: e.purpose,
-          choice: e.choice,
-          at: e.at,
-          source: e.source,
-          recorded_at: now,
-          tombstone: 0,
-        })),
-      );
-      const inserted = await this.insertEventRows(trx, rows, false);
-      const contexts = parsed.flatMap((r) => r.events.map(() => r.context));
-      for (const part of chunks(inserted.map((row, i) => ({ row, ctx: contexts[i]! })))) {
-        await trx
-          .insertInto("ledger_event_context")
-          .values(
-            part.map(({ row, ctx }) => ({
-              event_id: row.id,
-              member_id: row.member_id,
-              request_id: ctx.requestId,
-              actor: ctx.actor,
-            })),
-          )
-          .execute();
+      const inserted = await this.insertEventRows(trx, appendRows(parsed, now), false);
+      const stored = storedAppends(parsed, inserted);
+      for (const part of chunks(stored)) {
+        await trx.insertInto("ledger_event_context").values(part.map(contextRow)).execute();
       }
       await this.project(trx, inserted);
-      const stored = inserted.map((row, i) =>
-        toStored({ ...row, request_id: contexts[i]!.requestId, actor: contexts[i]!.actor }),
-      );
-      await this.audit(
-        trx,
-        stored.map((e) => ({
-          actor: e.actor!,
-          action: "consent.append",
-          subject: `member:${e.memberId}`,
-          requestId: e.requestId,
-          details: {
-            eventId: e.id,
-            position: e.position,
-            purpose: e.purpose,
-            choice: e.choice,
-            at: e.at,
-            source: e.source,
-          },
-        })),
-      );
-      const out: StoredConsentEvent[][] = [];
-      const responses: IdempotencyRecord[] = [];
-      let next = 0;
-      for (const r of parsed) {
-        const mine = stored.slice(next, next + r.events.length);
-        next += r.events.length;
-        out.push(mine);
-        if (r.idempotency !== undefined && mine.length > 0) {
-          const response = r.idempotency.response(mine);
-          responses.push({
-            scope: r.idempotency.scope,
-            key: r.idempotency.key,
-            requestHash: r.idempotency.requestHash,
-            status: response.status,
-            body: response.body,
-            createdAt: now,
-          });
-        }
-      }
+      await this.audit(trx, stored.map(appendAuditEntry));
+      const { out, responses } = appendResponses(parsed, stored, now);
       let saved = 0;
       for (const part of chunks(responses)) {
         const r = await trx
@@ -478,17 +577,8 @@ export abstract class KyselyLedgerStore implements LedgerStore {
           .executeTakeFirst();
         saved += Number(r.numInsertedOrUpdatedRows ?? 0n);
       }
-      if (saved < responses.length) {
-        // A key was used by a request that committed first (or twice in this batch): undo it all.
-        const only = responses.length === 1 ? responses[0]! : null;
-        throw new TrainGateError(
-          "TG_E_CONFLICT",
-          only !== null
-            ? `Idempotency-Key ${JSON.stringify(only.key)} was already used; retry to get its response`
-            : "an Idempotency-Key of this batch was already used; retry the requests one by one",
-          only !== null ? { key: only.key } : {},
-        );
-      }
+      // A key was used by a request that committed first (or twice in this batch): undo it all.
+      if (saved < responses.length) throw keyConflict(responses);
       return out;
     });
   }
@@ -504,37 +594,42 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       const now = this.clock();
       let rows = 0;
       let inserted = 0;
-      let duplicates = 0;
       let erased = 0;
       let batch: EventInsert[] = [];
+      // One batch is written while the next is read and parsed: on a backend in another
+      // process (PostgreSQL) the two overlap. A failed write surfaces at the next flush or at
+      // the end, and the transaction rolls back either way.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async (): Promise<void> => {
+        await inFlight;
         if (batch.length === 0) return;
-        const stored = await this.insertEventRows(trx, batch, true);
-        inserted += stored.length;
-        duplicates += batch.length - stored.length;
-        await this.project(trx, stored);
+        const part = batch;
         batch = [];
-      };
-      for await (const raw of events) {
-        rows++;
-        const e = parseOrThrow(newConsentEventSchema, raw, `${ctx.label}: event #${rows}`);
-        if (erasedSet.has(e.memberId)) {
-          erased++;
-          continue;
-        }
-        batch.push({
-          id: importEventId(e),
-          member_id: e.memberId,
-          purpose: e.purpose,
-          choice: e.choice,
-          at: e.at,
-          source: e.source,
-          recorded_at: now,
-          tombstone: 0,
+        inFlight = this.importRows(trx, part).then((n) => {
+          inserted += n;
         });
-        if (batch.length >= this.importBatchSize) await flush();
+        // Never left unobserved: awaited by the next flush, the final one, or the catch below.
+        inFlight.catch(() => undefined);
+      };
+      try {
+        for await (const raw of events) {
+          rows++;
+          const e = parseEvent(raw, `${ctx.label}: event #${rows}`);
+          if (erasedSet.has(e.memberId)) {
+            erased++;
+            continue;
+          }
+          batch.push(eventInsert(e, importEventId(e), now));
+          if (batch.length >= this.importBatchSize) await flush();
+        }
+        await flush();
+        await inFlight;
+        inserted += await this.finishImport(trx);
+      } catch (e) {
+        // Let a write still running finish before the transaction rolls back on its connection.
+        await inFlight.catch(() => undefined);
+        throw e;
       }
-      await flush();
       const last = await trx
         .selectFrom("ledger_events")
         .select((eb) => eb.fn.max("position").as("p"))
@@ -542,7 +637,7 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       const result: ImportResult = {
         rows,
         inserted,
-        duplicates,
+        duplicates: rows - erased - inserted,
         erased,
         lastPosition: Number(last?.p ?? 0),
       };
@@ -557,6 +652,26 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       ]);
       return result;
     });
+  }
+
+  /**
+   * Writes one batch of imported rows, skipping those whose id is stored already (or repeated
+   * within the batch), and updates the projection; returns how many were inserted. This
+   * default runs `insertEventRows` and `project`; a backend may instead stage the rows and
+   * write them all in `finishImport`.
+   */
+  protected async importRows(trx: LedgerTrx, rows: readonly EventInsert[]): Promise<number> {
+    const stored = await this.insertEventRows(trx, rows, true);
+    await this.project(trx, stored);
+    return stored.length;
+  }
+
+  /**
+   * Ends an import's writes, after its last `importRows`: a backend that stages the rows
+   * writes them here. Returns how many events it inserted.
+   */
+  protected async finishImport(_trx: LedgerTrx): Promise<number> {
+    return 0;
   }
 
   /** Rows per insert batch during imports (a backend may raise it). */
