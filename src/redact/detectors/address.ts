@@ -9,7 +9,7 @@
  * ordinary function words.
  */
 
-import { isWordChar } from "../chars.js";
+import { isAsciiLetter, isWordChar } from "../chars.js";
 import { isStopword } from "../lexicon.js";
 import type { Span } from "../span.js";
 
@@ -71,31 +71,150 @@ function scan(text: string, re: RegExp, out: Span[]): void {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) record(text, m, out);
 }
 
-/** Runs the sticky number-first patterns at `at`, the start of a house number. */
-function tryNumberFirst(text: string, at: number, out: Span[]): void {
-  for (const re of [NUMBER_FIRST, NUMBER_TYPE_FIRST, STREET_POSTCODE_TOWN]) {
+/** The street suffixes of `SUFFIX` as a set, for the pre-check of `NUMBER_FIRST`. */
+const SUFFIXES: ReadonlySet<string> = new Set(SUFFIX.slice(3, -1).split("|"));
+
+/**
+ * Runs the sticky number-first patterns at `at`, the start of a house number: `NUMBER_FIRST`
+ * only when `suffixAhead`, the two that need a comma and a postcode only when `commaAhead`.
+ */
+function tryNumberFirst(
+  text: string,
+  at: number,
+  suffixAhead: boolean,
+  commaAhead: boolean,
+  out: Span[],
+): void {
+  if (suffixAhead) {
+    NUMBER_FIRST.lastIndex = at;
+    const m = NUMBER_FIRST.exec(text);
+    if (m !== null && plausibleName(m[1])) record(text, m, out);
+  }
+  if (!commaAhead) return;
+  for (const re of COMMA_PATTERNS) {
     re.lastIndex = at;
     const m = re.exec(text);
-    if (m !== null && (re !== NUMBER_FIRST || plausibleName(m[1]))) record(text, m, out);
+    if (m !== null) record(text, m, out);
   }
 }
 
-/** Cheap literal pre-checks for the patterns that do not start with the house number. */
-const HAS_TYPE_WORD = new RegExp(String.raw`${PREFIX_TYPE}\s`, "i");
-const HAS_COMPOUND =
-  /(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca)\s+\d/i;
+const COMMA_PATTERNS = [NUMBER_TYPE_FIRST, STREET_POSTCODE_TOWN] as const;
 
-/** Appends an `address` span for each street address (or UK postcode) in `text`. */
+/** Cheap literal pre-check for the street-type-first pattern ("Via Roma 10", "Calle Mayor 5"). */
+const HAS_TYPE_WORD = new RegExp(String.raw`${PREFIX_TYPE}\s`, "i");
+/** A compound street name's ending, at the end of the word before a house number. */
+const COMPOUND_END =
+  /(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca)$/i;
+/** Longest ending above, in code units. */
+const COMPOUND_END_LENGTH = 8;
+
+/** Whether `c` is a white-space character as `\s` sees it in a Unicode regular expression. */
+function isRegExpSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isAsciiLetterOrDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+}
+
+/**
+ * Whether a number-first pattern can match at a run of `digits` digits ending at `end`: every
+ * one needs at most five digits, then (after an optional letter or "-12"/"/3" part, which is
+ * left to the patterns) an optional comma, white space and a letter or digit. Rejects the
+ * times, versions, prices and ids that most numbers in posts are without running a pattern.
+ */
+function mayStartNumberFirst(text: string, end: number, digits: number): boolean {
+  if (digits > 5 || end >= text.length) return false;
+  let i = end;
+  let c = text.charCodeAt(i);
+  if (c === 44) c = text.charCodeAt(++i);
+  else if (!isRegExpSpace(c)) return c >= 128 || c === 45 || c === 47 || isAsciiLetterOrDigit(c);
+  if (!isRegExpSpace(c)) return false;
+  while (i < text.length && isRegExpSpace(text.charCodeAt(i))) i++;
+  c = text.charCodeAt(i);
+  return c >= 128 || isAsciiLetterOrDigit(c);
+}
+
+/**
+ * Whether one of the 2nd to 6th white-space separated chunks after the number chunk at
+ * `from` starts with a street suffix ("Street", "Rd.", "Ave,"): `NUMBER_FIRST` puts its
+ * suffix there (after up to four name words and a compass word). Conservative: a chunk whose
+ * leading ASCII letters run into a non-ASCII character passes, since case-insensitive
+ * Unicode matching folds a few of those to ASCII letters.
+ */
+function suffixAhead(text: string, from: number): boolean {
+  const n = text.length;
+  let i = from;
+  while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
+  for (let chunk = 1; chunk <= 6 && i < n; chunk++) {
+    while (i < n && isRegExpSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && isAsciiLetter(text.charCodeAt(i))) i++;
+    if (chunk >= 2) {
+      if (i < n && text.charCodeAt(i) >= 128) return true;
+      if (i > start && SUFFIXES.has(text.slice(start, i).toLowerCase())) return true;
+    }
+    while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
+  }
+  return false;
+}
+
+/** Whether a comma followed by white space comes at or after `from` (before a postcode). */
+function commaAhead(text: string, from: number): boolean {
+  for (let i = text.indexOf(",", from); i >= 0; i = text.indexOf(",", i + 1)) {
+    if (isRegExpSpace(text.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
+/** Whether the word before the white space ending just before `at` ends like a compound street name. */
+function compoundBefore(text: string, at: number): boolean {
+  let k = at;
+  while (k > 0 && isRegExpSpace(text.charCodeAt(k - 1))) k--;
+  return COMPOUND_END.test(text.slice(Math.max(0, k - COMPOUND_END_LENGTH), k));
+}
+
+/**
+ * Appends an `address` span for each street address (or UK postcode) in `text`. Every form
+ * holds a house number (or a postcode's digit), so one pass over the digit runs decides which
+ * patterns can match: the number-first ones only where `mayStartNumberFirst` allows, the
+ * compound form only after a word with a compound street ending, the street-type-first form
+ * only when some number follows white space.
+ */
 export function detectAddresses(text: string, out: Span[]): void {
-  // The number-first forms start at a digit run that follows no letter or digit.
+  let spaced = false;
+  let compound = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) continue;
-    if (i === 0 || !isWordChar(text.charCodeAt(i - 1))) tryNumberFirst(text, i, out);
-    while (i + 1 < text.length && isDigitCode(text.charCodeAt(i + 1))) i++;
+    let e = i + 1;
+    while (e < text.length && isDigitCode(text.charCodeAt(e))) e++;
+    const before = i === 0 ? -1 : text.charCodeAt(i - 1);
+    if ((before < 0 || !isWordChar(before)) && mayStartNumberFirst(text, e, e - i)) {
+      const suffix = suffixAhead(text, e);
+      const comma = commaAhead(text, e);
+      if (suffix || comma) tryNumberFirst(text, i, suffix, comma, out);
+    }
+    if (before >= 0 && isRegExpSpace(before)) {
+      spaced = true;
+      if (!compound) compound = compoundBefore(text, i);
+    }
+    i = e - 1;
   }
-  if (HAS_TYPE_WORD.test(text)) scan(text, TYPE_FIRST, out);
-  if (HAS_COMPOUND.test(text)) scan(text, COMPOUND, out);
+  if (spaced && HAS_TYPE_WORD.test(text)) scan(text, TYPE_FIRST, out);
+  if (compound) scan(text, COMPOUND, out);
   if (/[A-Z]\d/.test(text)) scan(text, POSTCODE_ONLY, out);
 }
 

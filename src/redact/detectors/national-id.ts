@@ -88,38 +88,56 @@ export function verhoeffValid(digits: string): boolean {
   return c === 0;
 }
 
-/** Appends a `national_id` span for each identifier in `text`. */
-export function detectNationalIds(text: string, out: Span[]): void {
-  const push = (m: RegExpExecArray): void => {
-    out.push({ start: m.index, end: m.index + m[0].length, type: "national_id" });
-  };
-  SSN.lastIndex = 0;
-  for (let m = SSN.exec(text); m !== null; m = SSN.exec(text)) {
-    if (ssnValid(m[1]!, m[3]!, m[4]!)) push(m);
+/** Fewest digits each identifier holds: a text with fewer skips that pattern. */
+const MIN_DIGITS = { ssn: 9, nino: 6, dni: 7, codiceFiscale: 7, nir: 14, aadhaar: 12 } as const;
+
+function countDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
   }
-  detectDigitIds(text, out);
-  // The letter-bearing identifiers all contain an upper-case ASCII letter and a digit run.
-  if (!/[A-Z]/.test(text)) return;
-  for (const [re, valid] of [
-    [NINO, (m: RegExpExecArray) => ninoValid(m[1]!)],
-    [DNI, (m: RegExpExecArray) => dniValid(m[1]!, m[2]!, m[3]!)],
-    [CODICE_FISCALE, (m: RegExpExecArray) => codiceFiscaleValid(m[0])],
-  ] as const) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) if (valid(m)) push(m);
+  return n;
+}
+
+/** Whether `text` holds an upper-case ASCII letter (every letter-bearing identifier does). */
+function hasAsciiUpper(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+type Valid = (m: RegExpExecArray) => boolean;
+
+function scan(text: string, re: RegExp, valid: Valid, out: Span[]): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (valid(m)) out.push({ start: m.index, end: m.index + m[0].length, type: "national_id" });
   }
 }
 
-/** Appends `national_id` spans for the all-digit identifiers (NIR, Aadhaar). */
-function detectDigitIds(text: string, out: Span[]): void {
-  for (const [re, valid] of [
-    [NIR, (s: string) => nirValid(s)],
-    [AADHAAR, (s: string) => verhoeffValid(s.replace(/ /g, ""))],
-  ] as const) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (valid(m[0]))
-        out.push({ start: m.index, end: m.index + m[0].length, type: "national_id" });
-    }
-  }
+const ssn: Valid = (m) => ssnValid(m[1]!, m[3]!, m[4]!);
+const nir: Valid = (m) => nirValid(m[0]);
+const aadhaar: Valid = (m) => verhoeffValid(m[0].replace(/ /g, ""));
+const nino: Valid = (m) => ninoValid(m[1]!);
+const dni: Valid = (m) => dniValid(m[1]!, m[2]!, m[3]!);
+const codiceFiscale: Valid = (m) => codiceFiscaleValid(m[0]);
+
+/**
+ * Appends a `national_id` span for each identifier in `text`. Each pattern runs only when the
+ * text has as many digits as the identifier holds (and, for the letter-bearing ones, an
+ * upper-case letter), so most texts run none.
+ */
+export function detectNationalIds(text: string, out: Span[]): void {
+  const digits = countDigits(text);
+  if (digits < MIN_DIGITS.nino) return;
+  if (digits >= MIN_DIGITS.ssn) scan(text, SSN, ssn, out);
+  if (digits >= MIN_DIGITS.nir) scan(text, NIR, nir, out);
+  if (digits >= MIN_DIGITS.aadhaar) scan(text, AADHAAR, aadhaar, out);
+  if (!hasAsciiUpper(text)) return;
+  scan(text, NINO, nino, out);
+  if (digits >= MIN_DIGITS.dni) scan(text, DNI, dni, out);
+  if (digits >= MIN_DIGITS.codiceFiscale) scan(text, CODICE_FISCALE, codiceFiscale, out);
 }

@@ -149,7 +149,41 @@ function sameWord(key: string, text: string, start: number, end: number): boolea
   return true;
 }
 
+/**
+ * The bits of an ASCII token whose every hyphen-separated part holds a digit ("2024",
+ * "A56319335", "555-0123"), or -1 for any other token. Such a token is in no list (see
+ * `hasAsciiDigit`) and neither is any part of it, so its bits follow from its characters
+ * alone, with no lookup and nothing remembered: these are most of the distinct tokens in
+ * posts, and each would otherwise take a cache slot once and never be seen again.
+ */
+function digitTokenBits(text: string, start: number, end: number): number {
+  let partDigit = false;
+  let hyphen = false;
+  let lowerCase = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return -1;
+    if (c >= 48 && c <= 57) partDigit = true;
+    else if (c === 45) {
+      if (!partDigit) return -1;
+      hyphen = true;
+      partDigit = false;
+    } else if (c >= 97 && c <= 122) lowerCase = true;
+  }
+  if (!partDigit) return -1;
+  let bits: number = NameClass.Unknown;
+  // A hyphenated token's first part holds a digit, so it is not a first name.
+  if (hyphen) bits |= FIRM_LIKE;
+  if (end - start < 3) bits |= SHORT;
+  // In ASCII, "the same in upper case" means "no lower-case letter".
+  const shouted = end - start > 1 && isUpper(text.charCodeAt(start + 1)) && !lowerCase;
+  if (isUpper(text.charCodeAt(start)) && !shouted) bits |= CAPITAL;
+  return bits;
+}
+
 function bitsOf(text: string, start: number, end: number): number {
+  const digits = digitTokenBits(text, start, end);
+  if (digits >= 0) return digits;
   const h = hashOf(text, start, end);
   let slot = h & MASK;
   for (let key = cacheKeys[slot]!; key.length > 0; key = cacheKeys[slot]!) {

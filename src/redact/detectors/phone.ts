@@ -162,15 +162,22 @@ export function detectPhones(text: string, out: Span[]): void {
     let end = i;
     let j = i;
     let runOfSeparators = 0;
+    let digits = 0;
     while (j < n) {
       const d = text.charCodeAt(j);
       if (isDigit(d)) {
         end = j + 1;
         runOfSeparators = 0;
+        digits++;
       } else if (isSeparator(d) && runOfSeparators < 2) {
         runOfSeparators++;
       } else break;
       j++;
+    }
+    // Too few or too many digits for any phone number: decided before any string is made.
+    if (digits < MIN_DIGITS_IN_CONTEXT || digits > MAX_DIGITS) {
+      i = end + 1;
+      continue;
     }
     const candidate = text.slice(start, end);
     const extension = extensionAt(text, end);
