@@ -14,7 +14,7 @@ const BATCH = 5000;
 
 /**
  * The dense ids of those `ids` that have one (absent ids are missing from the map), in one
- * query however many: the ids go in as one array (SQLite `json_each`, PostgreSQL `unnest`),
+ * query however many: the ids go in as one array (SQLite `json_each`, PostgreSQL `= any`),
  * not as one bound parameter each, so an opt-out wave of 100,000 members is one round trip.
  */
 export async function lookupDense(
@@ -27,10 +27,11 @@ export async function lookupDense(
   if (ids.length === 0) return out;
   const { rows } =
     dialect === "postgres"
-      ? await sql<{ id: string; dense: number }>`select d.id, d.dense
-          from unnest(${[...ids]}::text[]) as u(id) join ${sql.table(table)} d on d.id = u.id`.execute(
-          db,
-        )
+      ? // `= any(array)` is a bitmap index scan (heap pages read in order); in the lineage
+        // wave (10,000 ids per query, 1M-id dictionary) it took 100-150 ms where a join on
+        // unnest() (an index nested loop) took 170-750 ms.
+        await sql<{ id: string; dense: number }>`select id, dense from ${sql.table(table)}
+          where id = any(${[...ids]}::text[])`.execute(db)
       : await sql<{ id: string; dense: number }>`select d.id, d.dense
           from json_each(${JSON.stringify(ids)}) as j join ${sql.table(table)} d on d.id = j.value`.execute(
           db,
