@@ -130,6 +130,14 @@ function toStored(r: EventWithContext): StoredConsentEvent {
   };
 }
 
+function toMember(r: LedgerTables["ledger_members"]): StoredMember {
+  return {
+    id: r.id,
+    country: r.country,
+    erasedAt: r.erased_at === null ? null : Number(r.erased_at),
+  };
+}
+
 function toDocument(r: LedgerTables["ledger_documents"]): PolicyDocument {
   return {
     id: r.id,
@@ -490,12 +498,20 @@ export abstract class KyselyLedgerStore implements LedgerStore {
       .selectAll()
       .where("id", "=", memberId)
       .executeTakeFirst();
-    if (r === undefined) return null;
-    return {
-      id: r.id,
-      country: r.country,
-      erasedAt: r.erased_at === null ? null : Number(r.erased_at),
-    };
+    return r === undefined ? null : toMember(r);
+  }
+
+  async getMembers(memberIds: readonly string[]): Promise<Map<string, StoredMember>> {
+    const out = new Map<string, StoredMember>();
+    for (const part of chunks([...new Set(memberIds)])) {
+      const rows = await this.db
+        .selectFrom("ledger_members")
+        .selectAll()
+        .where("id", "in", part)
+        .execute();
+      for (const r of rows) out.set(r.id, toMember(r));
+    }
+    return out;
   }
 
   // ---- events --------------------------------------------------------------------------

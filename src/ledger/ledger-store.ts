@@ -319,6 +319,8 @@ export interface LedgerStore {
   upsertMembers(members: readonly LedgerMember[]): Promise<number>;
   /** One member, or null. */
   getMember(memberId: string): Promise<StoredMember | null>;
+  /** The members among `memberIds` that exist, by id (one query per 1,000 ids). */
+  getMembers(memberIds: readonly string[]): Promise<Map<string, StoredMember>>;
 
   /**
    * Appends events in one transaction: the rows, the projection, one audit entry per event

@@ -7,11 +7,16 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { TrainGateError } from "../../../errors.js";
-import type { MemberNotice, StoredConsentEvent } from "../../../ledger/ledger-store.js";
+import type {
+  MemberNotice,
+  StoredConsentEvent,
+  StoredMember,
+} from "../../../ledger/ledger-store.js";
 import { CHOICES, KNOWN_PURPOSES, PURPOSE_PATTERN } from "../../../policy/domain.js";
 import { formatInstant } from "../../../policy/time.js";
 import type { ServerContext } from "../../context.js";
 import { idempotentAppend, replayAfterConflict, sendReplay } from "../../idempotency.js";
+import { MemberBatcher } from "../../member-batcher.js";
 import { parsed, zodScope } from "../../zod-scope.js";
 import { describeSettings, type PurposeSettings } from "./describe-settings.js";
 import { applyGpc } from "./gpc.js";
@@ -63,8 +68,13 @@ function noticeJson(n: MemberNotice) {
   };
 }
 
-async function countryOf(ctx: ServerContext, request: FastifyRequest, id: string) {
-  const m = await ctx.store.getMember(id);
+async function countryOf(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  id: string,
+  lookup: (id: string) => Promise<StoredMember | null> = (m) => ctx.store.getMember(m),
+) {
+  const m = await lookup(id);
   if (m !== null) return m.country;
   return request.principal?.kind === "member" ? (request.principal.country ?? null) : null;
 }
@@ -102,6 +112,8 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
   zodScope(app);
   app.decorateRequest("gpc", null);
   const continuedUse = ctx.continuedUse;
+  // Consent writes read the member's country in batches (see MemberBatcher).
+  const members = new MemberBatcher(ctx.store);
   app.addHook("preHandler", async (request, reply) => {
     if (reply.sent) return;
     const id = memberId(request);
@@ -149,7 +161,7 @@ export const memberRoutes: FastifyPluginAsync<ServerContext> = async (
           );
         }
       }
-      const country = await countryOf(ctx, request, id);
+      const country = await countryOf(ctx, request, id, (m) => members.get(m));
       const at = ctx.now();
       const source = request.principal?.via === "cookie" ? "settings" : "api";
       const gpc = request.gpc;
