@@ -2,6 +2,8 @@
  * Progress of a build on a terminal: one cli-progress bar per stage with rows/s and ETA,
  * polling DuckDB's own query progress while a query runs. Silent with `--quiet` or when
  * stderr is not a TTY; the summary table is the CLI's to print.
+ * With the environment variable `TRAINGATE_BUILD_TIMING=1`, each stage also writes one line
+ * to stderr with its wall and process CPU time (for profiling; independent of the bars).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import cliProgress from "cli-progress";
@@ -26,6 +28,17 @@ export class BuildProgress {
    * DuckDB's progress for the running query.
    */
   async stage<T>(
+    name: string,
+    total: number | null,
+    run: (tick: (rows: number) => void) => Promise<T>,
+    conn?: DuckDBConnection,
+  ): Promise<T> {
+    if (process.env["TRAINGATE_BUILD_TIMING"] === "1")
+      return timed(name, () => this.bar(name, total, run, conn));
+    return this.bar(name, total, run, conn);
+  }
+
+  private async bar<T>(
     name: string,
     total: number | null,
     run: (tick: (rows: number) => void) => Promise<T>,
@@ -71,5 +84,19 @@ export class BuildProgress {
       if (timer !== null) clearInterval(timer);
       bar.stop();
     }
+  }
+}
+
+/** Runs `run` and writes its wall and CPU time (all threads of the process) to stderr. */
+async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  try {
+    return await run();
+  } finally {
+    const c = process.cpuUsage(c0);
+    process.stderr.write(
+      `traingate: stage ${name}: ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU\n`,
+    );
   }
 }

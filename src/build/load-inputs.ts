@@ -135,13 +135,13 @@ export async function loadMembersTable(conn: DuckDBConnection, path: string): Pr
     path,
     `CREATE OR REPLACE TABLE members AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "members", false)}`,
   );
-  const bad = await scalar(
-    conn,
-    `SELECT COUNT(*) FROM members WHERE id IS NULL OR ${badFlags("members").join(" OR ")}`,
+  const r = await conn.runAndReadAll(
+    `SELECT COUNT(*), COUNT(*) FILTER (WHERE id IS NULL OR ${badFlags("members").join(" OR ")}) FROM members`,
   );
-  if (Number(bad) > 0) await rejectBadRows("members", path);
+  const [rows, bad] = (r.getRows()[0] ?? [0, 0]).map(Number);
+  if ((bad ?? 0) > 0) await rejectBadRows("members", path);
   await failOnDuplicate(conn, "members", "id", "member", path);
-  return Number(await scalar(conn, "SELECT COUNT(*) FROM members"));
+  return rows ?? 0;
 }
 
 /** Consent rows the JS parser would reject (parse-rows.ts consentSchema), besides `at__bad`. */
@@ -157,7 +157,11 @@ async function createConsentTable(conn: DuckDBConnection): Promise<void> {
   );
 }
 
-/** Loads and checks a consent file into table `consent_events`; returns its row count. */
+/**
+ * Loads and checks a consent file into table `consent_events` in one pass (the row's `bad`
+ * flag is computed from the values as read, before a `gpc` event becomes a deny); returns its
+ * row count.
+ */
 export async function loadConsentTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
   const types = await describe(conn, "consent_events", path, false).catch(async (e: Error) => {
@@ -165,24 +169,21 @@ export async function loadConsentTable(conn: DuckDBConnection, path: string): Pr
     throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
   });
   const cols = normalisedColumns("consent_events", path, types);
+  // A gpc event is a deny whatever it says (contract §1), as parseConsentRow reads it.
   await strictRun(
     conn,
     "consent_events",
     path,
-    `CREATE OR REPLACE TABLE consent_raw AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "consent_events", false)}`,
+    `CREATE OR REPLACE TABLE consent_events AS
+      SELECT member_id, purpose, CASE WHEN source = 'gpc' THEN 'deny' ELSE choice END AS choice, "at", source, bad
+      FROM (SELECT *, (${BAD_CONSENT} OR "at__bad") AS bad FROM (SELECT ${cols.join(", ")} FROM ${scanFunction(path, "consent_events", false)}))`,
   );
-  const bad = await scalar(
-    conn,
-    `SELECT COUNT(*) FROM consent_raw WHERE ${BAD_CONSENT} OR "at__bad"`,
+  const r = await conn.runAndReadAll(
+    "SELECT COUNT(*), COUNT(*) FILTER (WHERE bad) FROM consent_events",
   );
-  if (Number(bad) > 0) await rejectBadRows("consent_events", path);
-  await createConsentTable(conn);
-  // A gpc event is a deny whatever it says (contract §1), as parseConsentRow reads it.
-  await conn.run(
-    `INSERT INTO consent_events SELECT member_id, purpose, CASE WHEN source = 'gpc' THEN 'deny' ELSE choice END, "at", source FROM consent_raw`,
-  );
-  await conn.run("DROP TABLE consent_raw");
-  return Number(await scalar(conn, "SELECT COUNT(*) FROM consent_events"));
+  const [rows, bad] = (r.getRows()[0] ?? [0, 0]).map(Number);
+  if ((bad ?? 0) > 0) await rejectBadRows("consent_events", path);
+  return rows ?? 0;
 }
 
 /** Appends consent events (from the ledger) into table `consent_events`. */
@@ -216,14 +217,10 @@ async function rejectBadRows(table: TableName, path: string): Promise<never> {
 
 /**
  * Makes view `items` over the items file: the contract's columns, with `created_at` NULL for
- * a row whose timestamps cannot be parsed, so the decision calls it malformed. Checks ids are
- * unique, and with `strict` that no row is malformed. Returns the row count.
+ * a row whose timestamps cannot be parsed, so the decision calls it malformed. Nothing is
+ * scanned yet: `checkItems` does that.
  */
-export async function loadItemsView(
-  conn: DuckDBConnection,
-  path: string,
-  strict: boolean,
-): Promise<number> {
+export async function loadItemsView(conn: DuckDBConnection, path: string): Promise<void> {
   await ensureFile(path);
   let types: Map<string, string>;
   try {
@@ -238,20 +235,50 @@ export async function loadItemsView(
   await conn.run(`CREATE OR REPLACE VIEW items AS SELECT id, author_id, kind, visibility,
     CASE WHEN created_at__bad OR deleted_at__bad THEN NULL ELSE created_at END AS created_at,
     deleted_at, text, lang FROM items_src`);
-  let counts: { rows: number; malformed: number };
+}
+
+/**
+ * Checks the items in one scan of their ids: ids are unique, and with `strict` no row is
+ * malformed. Returns the row count. The scan groups 64-bit hashes of the ids (cheaper than
+ * the ids themselves); only ids whose hash repeats are compared as text, so a hash collision
+ * never fails a build, and the error names the smallest duplicate id as before.
+ */
+export async function checkItems(
+  conn: DuckDBConnection,
+  path: string,
+  strict: boolean,
+): Promise<number> {
+  const malformed = "id IS NULL OR author_id IS NULL OR kind IS NULL OR created_at IS NULL";
+  let rows: number;
+  let bad: number;
+  let repeats: string[];
   try {
-    const r = await conn.runAndReadAll(
-      "SELECT COUNT(*), COUNT(*) FILTER (WHERE id IS NULL OR author_id IS NULL OR kind IS NULL OR created_at IS NULL) FROM items",
-    );
-    const row = r.getRows()[0] ?? [0, 0];
-    counts = { rows: Number(row[0]), malformed: Number(row[1]) };
+    const r = await conn.runAndReadAll(`WITH g AS (
+        SELECT CASE WHEN id IS NOT NULL THEN hash(id) END AS h, COUNT(*) AS n,
+          ${strict ? `COUNT(*) FILTER (WHERE ${malformed})` : "0"} AS m
+        FROM items GROUP BY h
+      )
+      SELECT SUM(n), SUM(m), list(CAST(h AS VARCHAR)) FILTER (WHERE h IS NOT NULL AND n > 1) FROM g`);
+    const row = r.getRowsJS()[0] ?? [0, 0, []];
+    rows = Number(row[0] ?? 0);
+    bad = Number(row[1] ?? 0);
+    repeats = ((row[2] ?? []) as string[]).filter((h) => /^\d+$/.test(h));
   } catch (e) {
     if (strict) await explainStrict("items", path);
     throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
   }
-  if (strict && counts.malformed > 0) await rejectBadRows("items", path);
-  await failOnDuplicate(conn, "items", "id", "item", path);
-  return counts.rows;
+  if (strict && bad > 0) await rejectBadRows("items", path);
+  if (repeats.length > 0) {
+    const hashes = repeats.map((h) => `${h}::UBIGINT`).join(", ");
+    await failOnDuplicate(
+      conn,
+      `(SELECT id FROM items WHERE hash(id) IN (${hashes}))`,
+      "id",
+      "item",
+      path,
+    );
+  }
+  return rows;
 }
 
 /** The display names of members, for the redactor's member-name detector. */

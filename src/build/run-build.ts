@@ -16,7 +16,6 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { TrainGateError } from "../errors.js";
 import { sha256File } from "../export/load-export.js";
 import { formatOf } from "../export/read-rows.js";
-import { MerkleBuilder } from "../lineage/merkle.js";
 import { policyHash } from "../policy/canonical-policy.js";
 import { compileSql } from "../policy/compile/compile-sql.js";
 import type { ConsentEvent, Kind, Visibility } from "../policy/domain.js";
@@ -27,9 +26,11 @@ import { REDACTION_TYPES } from "../policy/model.js";
 import { formatInstant } from "../policy/time.js";
 import { abandonStaging, commitStaging, openStaging } from "./atomic-dir.js";
 import { BuildProgress } from "./build-progress.js";
+import { merkleRootInDuckDb } from "./dataset-merkle.js";
 import { sqlString } from "./input-scan.js";
 import {
   appendConsentEvents,
+  checkItems,
   installScanMacros,
   loadConsentTable,
   loadItemsView,
@@ -46,7 +47,7 @@ import {
   toolVersion,
 } from "./manifest.js";
 import { hmacPads, type PseudonymKey } from "./pseudonym-key.js";
-import { startRedaction } from "./redact-step.js";
+import { startRedaction, type TextRedactor } from "./redact-step.js";
 
 /** Everything a build needs. Paths are as the user gave them. */
 export interface BuildOptions {
@@ -108,9 +109,13 @@ async function streamColumn(
   }
 }
 
-/** RFC 3339 UTC, as formatInstant writes it: milliseconds, microseconds when there are any. */
+/**
+ * RFC 3339 UTC, as formatInstant writes it: milliseconds, microseconds when there are any.
+ * The UTC wall time comes from the epoch microseconds (no per-row time-zone lookup); an
+ * infinite instant, which has none, falls back to `AT TIME ZONE 'UTC'`.
+ */
 function instantText(col: string): string {
-  const utc = `${col} AT TIME ZONE 'UTC'`;
+  const utc = `COALESCE(make_timestamp(epoch_us(${col})), ${col} AT TIME ZONE 'UTC')`;
   return `CASE WHEN epoch_us(${col}) % 1000 = 0 THEN strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%fZ') END`;
 }
 
@@ -161,6 +166,38 @@ async function buildInside(
     () => loadMembersTable(conn, opts.members),
     conn,
   );
+  // The redaction workers start (and build their name detectors) while DuckDB decides.
+  let redactor: Promise<TextRedactor> | null = null;
+  if (opts.redact) {
+    const names = await memberNames(conn);
+    redactor = startRedaction({
+      memberNames: names,
+      enabled: opts.policy.redact,
+      ...(opts.redactThreads === undefined ? {} : { threads: opts.redactThreads }),
+    });
+    // A failure surfaces where the pool is awaited; never as an unhandled rejection.
+    redactor.catch(() => undefined);
+  }
+  try {
+    return await decideAndWrite(conn, db, opts, progress, dir, { hashing, memberRows, redactor });
+  } finally {
+    if (redactor !== null) await (await redactor.catch(() => null))?.close();
+  }
+}
+
+async function decideAndWrite(
+  conn: DuckDBConnection,
+  db: DuckDBInstance,
+  opts: BuildOptions,
+  progress: BuildProgress,
+  dir: string,
+  started: {
+    readonly hashing: Promise<string[]>;
+    readonly memberRows: number;
+    readonly redactor: Promise<TextRedactor> | null;
+  },
+): Promise<Omit<BuildResult, "outDir">> {
+  const { hashing, memberRows } = started;
   let consentRows: number;
   if (opts.consent !== undefined) {
     const path = opts.consent;
@@ -174,52 +211,85 @@ async function buildInside(
   const itemRows = await progress.stage(
     "items",
     null,
-    () => loadItemsView(conn, opts.items, opts.strict),
+    async () => {
+      await loadItemsView(conn, opts.items);
+      return checkItems(conn, opts.items, opts.strict);
+    },
     conn,
   );
 
+  // The decision, in one pass over the items: the query `traingate compile --dialect duckdb`
+  // prints, aggregated to one row per included item (its id, the columns the dataset needs
+  // and its text) plus one row per exclusion reason with its count. Nothing of an excluded
+  // item is kept, and no table of every item is materialised.
   const decision = compileSql("duckdb", opts.policy, opts.purpose, opts.asOf, { carry: CARRY });
+  const keep = (c: string): string => `any_value(${c}) FILTER (WHERE included) AS ${c}`;
   await progress.stage(
     "decide",
     itemRows,
     () =>
       conn.run(`CREATE OR REPLACE TABLE decided AS
-        SELECT id, included, reason, author_id, kind, visibility, created_at, lang,
-          CASE WHEN included THEN text END AS text
-        FROM (${decision})`),
+        SELECT reason, CASE WHEN included THEN id END AS item_id, COUNT(*) AS n,
+          ${CARRY.map(keep).join(", ")}
+        FROM (${decision})
+        GROUP BY ALL`),
     conn,
   );
+  // Members and consent are no longer needed: their memory goes to the sort of the dataset.
+  await conn.run("DROP TABLE consent_events; DROP TABLE members");
 
   const byReason = new Map<string, number>();
+  const categories: Record<string, number> = {};
   let input = 0;
-  for (const [reason, n] of await rows(
+  let included = 0;
+  for (const [reason, kind, vis, n] of await rows(
     conn,
-    "SELECT reason, COUNT(*) FROM decided GROUP BY reason",
+    "SELECT reason, kind, visibility, SUM(n) FROM decided GROUP BY ALL ORDER BY ALL",
   )) {
-    input += Number(n);
-    if (reason !== null) byReason.set(String(reason), Number(n));
+    const count = Number(n);
+    input += count;
+    if (reason !== null) {
+      byReason.set(String(reason), (byReason.get(String(reason)) ?? 0) + count);
+      continue;
+    }
+    included += count;
+    const v = effectiveVisibility(String(kind), vis === null ? null : String(vis)) as Visibility;
+    const cat = dataCategoryOf(String(kind) as Kind, v);
+    categories[cat] = (categories[cat] ?? 0) + count;
   }
-  const included = input - [...byReason.values()].reduce((a, b) => a + b, 0);
   if (input !== itemRows) {
     throw new TrainGateError(
       "TG_E_INTERNAL",
       `the decision returned ${input} rows for ${itemRows} items`,
     );
   }
-  const categories: Record<string, number> = {};
-  for (const [kind, vis, n] of await rows(
-    conn,
-    "SELECT kind, visibility, COUNT(*) FROM decided WHERE included GROUP BY ALL ORDER BY ALL",
-  )) {
-    const v = effectiveVisibility(String(kind), vis === null ? null : String(vis)) as Visibility;
-    const cat = dataCategoryOf(String(kind) as Kind, v);
-    categories[cat] = (categories[cat] ?? 0) + Number(n);
-  }
+
+  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection,
+  // while the main one redacts and writes.
+  const reader = await db.connect();
+  const includedIds = "(SELECT item_id FROM decided WHERE reason IS NULL)";
+  const merkleDone = progress
+    .stage("merkle", included, async (tick) => {
+      const root = await merkleRootInDuckDb(reader, includedIds, "item_id");
+      if (!opts.collectIds) return { root, ids: undefined };
+      const ids: string[] = [];
+      await streamColumn(
+        reader,
+        `SELECT item_id FROM ${includedIds} ORDER BY item_id`,
+        (values) => {
+          for (const v of values) ids.push(String(v));
+          tick(values.length);
+        },
+      );
+      return { root, ids };
+    })
+    .finally(() => reader.closeSync());
+  merkleDone.catch(() => undefined);
 
   let textExpr = "d.text";
   let redactedJoin = "";
-  if (opts.redact && included > 0) {
-    await redactInto(db, conn, opts, progress, included);
+  if (started.redactor !== null && included > 0) {
+    await redactInto(db, conn, await started.redactor, progress, included);
     textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
     redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
   }
@@ -234,36 +304,24 @@ async function buildInside(
           -- One HMAC per distinct author, not per item: authors write many items each.
           SELECT author_id,
             sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
-          FROM (SELECT DISTINCT author_id FROM decided WHERE included)
+          FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
         )
-        SELECT d.id, a.author, d.kind, ${instantText("d.created_at")} AS created_at, d.lang,
+        SELECT d.item_id AS id, a.author, d.kind, ${instantText("d.created_at")} AS created_at, d.lang,
           ${textExpr} AS text
         FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id ${redactedJoin}
-        WHERE d.included
-        ORDER BY d.id
+        WHERE d.reason IS NULL
+        ORDER BY d.item_id
       ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),
     conn,
   );
-
-  const merkle = new MerkleBuilder();
-  const ids: string[] | undefined = opts.collectIds ? [] : undefined;
-  await progress.stage("merkle", included, (tick) =>
-    streamColumn(conn, "SELECT id FROM decided WHERE included ORDER BY id", (values) => {
-      for (const v of values) {
-        const id = String(v);
-        merkle.add(id);
-        ids?.push(id);
-      }
-      tick(values.length);
-    }),
-  );
+  const { root: merkleRoot, ids } = await merkleDone;
   let authorIds: string[] | undefined;
   if (opts.collectIds) {
     authorIds = [];
     const into = authorIds;
     await streamColumn(
       conn,
-      "SELECT DISTINCT author_id FROM decided WHERE included ORDER BY 1",
+      "SELECT DISTINCT author_id FROM decided WHERE reason IS NULL ORDER BY 1",
       (values) => {
         for (const v of values) into.push(String(v));
       },
@@ -316,7 +374,7 @@ async function buildInside(
       sha256: await sha256File(join(dir, file)),
       rows: included,
     },
-    merkle_root: merkle.root(),
+    merkle_root: merkleRoot,
     pseudonym_key: {
       algorithm: "HMAC-SHA-256",
       fingerprint: opts.key.fingerprint,
@@ -345,17 +403,11 @@ async function buildInside(
 async function redactInto(
   db: DuckDBInstance,
   conn: DuckDBConnection,
-  opts: BuildOptions,
+  pool: TextRedactor,
   progress: BuildProgress,
   included: number,
 ): Promise<void> {
   await conn.run("CREATE OR REPLACE TABLE redacted (rid BIGINT, text VARCHAR)");
-  const names = await memberNames(conn);
-  const pool = await startRedaction({
-    memberNames: names,
-    enabled: opts.policy.redact,
-    ...(opts.redactThreads === undefined ? {} : { threads: opts.redactThreads }),
-  });
   const writer = await db.connect();
   const appender = await writer.createAppender("redacted");
   const BATCH = 16_384;
@@ -381,7 +433,7 @@ async function redactInto(
   try {
     await progress.stage("redact", included, async (tick) => {
       const result = await conn.stream(
-        "SELECT rowid, text FROM decided WHERE included AND text IS NOT NULL",
+        "SELECT rowid, text FROM decided WHERE reason IS NULL AND text IS NOT NULL",
       );
       for (;;) {
         const chunk = await result.fetchChunk();
@@ -403,6 +455,5 @@ async function redactInto(
     appender.closeSync();
   } finally {
     writer.closeSync();
-    await pool.close();
   }
 }
