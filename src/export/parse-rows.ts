@@ -125,6 +125,40 @@ export function parseMemberRow(
   };
 }
 
+const CHOICE_SET: ReadonlySet<unknown> = new Set(CHOICES);
+const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
+
+/**
+ * The common consent row (every column a non-empty string, as JSONL and CSV give them) read
+ * without the schema, which costs more than the rest of an import's parse; null for anything
+ * else, which the schema then reads or rejects with its message. Accepts only rows the schema
+ * accepts, and returns what it would.
+ */
+function plainConsentRow(values: Readonly<Record<string, unknown>>): ConsentEvent | null {
+  const { member_id: memberId, purpose, choice, at, source } = values;
+  if (
+    typeof memberId !== "string" ||
+    memberId === "" ||
+    typeof purpose !== "string" ||
+    !PURPOSE_PATTERN.test(purpose) ||
+    !CHOICE_SET.has(choice) ||
+    typeof at !== "string" ||
+    !SOURCE_SET.has(source)
+  ) {
+    return null;
+  }
+  const instantAt = parseTimestamp(at);
+  if (instantAt === null) return null;
+  const s = source as ConsentEvent["source"];
+  return {
+    memberId,
+    purpose,
+    choice: s === "gpc" ? "deny" : (choice as ConsentEvent["choice"]),
+    at: instantAt,
+    source: s,
+  };
+}
+
 /**
  * Parses a consent-event row; throws `TG_E_BAD_INPUT` naming file and line. A `gpc` row is
  * always a deny (contract §1): one that says allow is read as deny, never as an allow.
@@ -134,6 +168,8 @@ export function parseConsentRow(
   file: string,
   line: number,
 ): ConsentEvent {
+  const quick = plainConsentRow(values);
+  if (quick !== null) return quick;
   const r = consentSchema.safeParse(pick(values, CONSENT_COLUMNS));
   if (!r.success) throw badInput(file, line, `bad consent event: ${firstIssue(r.error)}`);
   const e = r.data;
