@@ -44,6 +44,12 @@ export class NameAutomaton {
   private readonly depth: Int32Array;
   /** Dense transitions of the root, the busiest node. */
   private readonly rootNext: Int32Array;
+  /**
+   * Dense ASCII transitions of the root's children (nodes 1 to `rootChildren`), the next
+   * busiest: 128 entries each, child of node `v` along `c` at `(v - 1) * 128 + c`.
+   */
+  private readonly secondNext: Int32Array;
+  private readonly rootChildren: number;
 
   constructor(patterns: Iterable<string>) {
     const set = new Set<string>();
@@ -92,6 +98,14 @@ export class NameAutomaton {
     for (let u = this.firstChild[0]!, e = u + this.childCount[0]!; u < e; u++) {
       this.rootNext[this.edge[u]!] = u;
     }
+    this.rootChildren = this.childCount[0]!;
+    this.secondNext = new Int32Array(this.rootChildren * 128);
+    for (let v = 1; v <= this.rootChildren; v++) {
+      for (let u = this.firstChild[v]!, e = u + this.childCount[v]!; u < e; u++) {
+        const c = this.edge[u]!;
+        if (c < 128) this.secondNext[(v - 1) * 128 + c] = u;
+      }
+    }
     this.fail = new Int32Array(n);
     this.outLink = new Int32Array(n).fill(-1);
     for (let v = 0; v < n; v++) {
@@ -121,6 +135,7 @@ export class NameAutomaton {
   /** The child of `v` along code unit `c`, or 0 when there is none. */
   private next(v: number, c: number): number {
     if (v === 0) return this.rootNext[c]!;
+    if (v <= this.rootChildren && c < 128) return this.secondNext[(v - 1) * 128 + c]!;
     let a = this.firstChild[v]!;
     let b = a + this.childCount[v]! - 1;
     const edge = this.edge;

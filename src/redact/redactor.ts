@@ -9,6 +9,7 @@ import { MemberNameDetector } from "./detectors/member-names.js";
 import { warmLexicon } from "./lexicon.js";
 import type { Span } from "./span.js";
 import { applySpans, resolveSpans } from "./span.js";
+import { emptyFacts, scanFacts } from "./text-facts.js";
 
 /** What a redactor needs: members' display names and the policy's `redact` switches. */
 export interface RedactorOptions {
@@ -40,25 +41,17 @@ export function createRedactor(options: RedactorOptions): Redactor {
   if (on("person")) warmLexicon();
   if (on("member_name") && options.memberNames.length > 0) {
     const members = new MemberNameDetector(options.memberNames);
-    gated.push({ detect: (text, out) => members.detect(text, out), minDigits: 0 });
+    gated.push({ detect: (text, out) => members.detect(text, out), wants: () => true });
   }
+  const facts = emptyFacts();
   const spans = (text: string): Span[] => {
-    const digits = countDigits(text);
+    scanFacts(text, facts);
     const found: Span[] = [];
-    for (const d of gated) if (digits >= d.minDigits) d.detect(text, found);
+    for (const d of gated) if (d.wants(facts)) d.detect(text, found);
     return resolveSpans(found, text);
   };
   return {
     spans,
     redact: (text) => applySpans(text, spans(text)),
   };
-}
-
-function countDigits(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
-  }
-  return n;
 }

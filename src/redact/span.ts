@@ -82,13 +82,18 @@ export function resolveSpans(spans: readonly Span[], text: string): Span[] {
   );
   const kept: Span[] = [];
   for (const s of ranked) {
-    const clash = kept.filter((k) => s.start < k.end && k.start < s.end);
-    if (clash.length === 0) {
+    // The earliest start among the kept spans this one overlaps, or -1.
+    let firstClash = -1;
+    for (const k of kept) {
+      if (s.start < k.end && k.start < s.end && (firstClash < 0 || k.start < firstClash))
+        firstClash = k.start;
+    }
+    if (firstClash < 0) {
       kept.push(s);
       continue;
     }
     if (s.type !== "address") continue;
-    let end = Math.min(...clash.map((k) => k.start));
+    let end = firstClash;
     while (end > s.start && " ,.;:\n\t".includes(text[end - 1]!)) end--;
     if (end - s.start >= MIN_ADDRESS) kept.push({ start: s.start, end, type: s.type });
   }

@@ -71,8 +71,22 @@ function scan(text: string, re: RegExp, out: Span[]): void {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) record(text, m, out);
 }
 
-/** The street suffixes of `SUFFIX` as a set, for the pre-check of `NUMBER_FIRST`. */
-const SUFFIXES: ReadonlySet<string> = new Set(SUFFIX.slice(3, -1).split("|"));
+/** FNV-1a of lower-cased ASCII letters (`text[start, end)` must be ASCII letters). */
+function letterHash(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 32), 0x01000193);
+  return h;
+}
+
+/**
+ * Hashes of the street suffixes of `SUFFIX`, for the pre-check of `NUMBER_FIRST`. A word whose
+ * hash collides with one only makes the pattern run; it never hides an address.
+ */
+const SUFFIX_HASHES: ReadonlySet<number> = new Set(
+  SUFFIX.slice(3, -1)
+    .split("|")
+    .map((w) => letterHash(w, 0, w.length)),
+);
 
 /**
  * Runs the sticky number-first patterns at `at`, the start of a house number: `NUMBER_FIRST`
@@ -144,7 +158,17 @@ function mayStartNumberFirst(text: string, end: number, digits: number): boolean
   if (!isRegExpSpace(c)) return false;
   while (i < text.length && isRegExpSpace(text.charCodeAt(i))) i++;
   c = text.charCodeAt(i);
-  return c >= 128 || isAsciiLetterOrDigit(c);
+  if (c >= 128 || ((c | 32) >= 97 && (c | 32) <= 122)) return true;
+  // A digit there can only start an ordinal street name ("100 5th Avenue"): 1–3 digits and
+  // st/nd/rd/th; otherwise it is the next group of a phone number, a date or an amount.
+  let d = i;
+  while (d < text.length && d - i < 4 && isDigitCode(text.charCodeAt(d))) d++;
+  if (d === i || d - i > 3) return false;
+  const a = text.charCodeAt(d);
+  const b = text.charCodeAt(d + 1);
+  if (a >= 128 || b >= 128) return true;
+  const pair = String.fromCharCode(a | 32, b | 32);
+  return pair === "st" || pair === "nd" || pair === "rd" || pair === "th";
 }
 
 /**
@@ -164,7 +188,7 @@ function suffixAhead(text: string, from: number): boolean {
     while (i < n && isAsciiLetter(text.charCodeAt(i))) i++;
     if (chunk >= 2) {
       if (i < n && text.charCodeAt(i) >= 128) return true;
-      if (i > start && SUFFIXES.has(text.slice(start, i).toLowerCase())) return true;
+      if (i > start && SUFFIX_HASHES.has(letterHash(text, start, i))) return true;
     }
     while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
   }

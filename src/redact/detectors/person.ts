@@ -135,10 +135,13 @@ const cacheHashes = new Int32Array(SLOTS);
 const cacheBits = new Int32Array(SLOTS);
 let cacheEntries = 0;
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the code units of `text[start, end)`. */
 function hashOf(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h;
 }
 
@@ -181,10 +184,8 @@ function digitTokenBits(text: string, start: number, end: number): number {
   return bits;
 }
 
-function bitsOf(text: string, start: number, end: number): number {
-  const digits = digitTokenBits(text, start, end);
-  if (digits >= 0) return digits;
-  const h = hashOf(text, start, end);
+/** The bits of the token `text[start, end)`, whose `hashOf` is `h`. */
+function bitsOf(text: string, start: number, end: number, h: number): number {
   let slot = h & MASK;
   for (let key = cacheKeys[slot]!; key.length > 0; key = cacheKeys[slot]!) {
     if (cacheHashes[slot] === h && sameWord(key, text, start, end)) return cacheBits[slot]!;
@@ -243,12 +244,21 @@ function tokenize(text: string): number {
       continue;
     }
     const start = i;
+    // The token's hash (as `hashOf`) and whether it holds a digit, in the same pass.
+    let h = FNV_OFFSET;
+    let digit = false;
     while (i < n) {
       const d = text.charCodeAt(i);
-      if (isWordChar(d)) i++;
-      else if ((d === 45 || isApostrophe(d)) && i + 1 < n && isWordChar(text.charCodeAt(i + 1)))
+      if (isWordChar(d)) {
+        h = Math.imul(h ^ d, FNV_PRIME);
+        if (d >= 48 && d <= 57) digit = true;
+        i++;
+      } else if ((d === 45 || isApostrophe(d)) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+        const e = text.charCodeAt(i + 1);
+        h = Math.imul(Math.imul(h ^ d, FNV_PRIME) ^ e, FNV_PRIME);
+        if (e >= 48 && e <= 57) digit = true;
         i += 2;
-      else break;
+      } else break;
     }
     let end = i;
     // Possessive: "Judy's" names Judy.
@@ -256,12 +266,15 @@ function tokenize(text: string): number {
       end - start > 3 &&
       isApostrophe(text.charCodeAt(end - 2)) &&
       (text.charCodeAt(end - 1) | 32) === 115
-    )
+    ) {
       end -= 2;
+      h = hashOf(text, start, end);
+    }
     if (count === tokStart.length) grow();
     tokStart[count] = start;
     tokEnd[count] = end;
-    tokBits[count] = bitsOf(text, start, end);
+    const numeric = digit ? digitTokenBits(text, start, end) : -1;
+    tokBits[count] = numeric >= 0 ? numeric : bitsOf(text, start, end, h);
     tokSentence[count] = sentenceStart;
     count++;
     sentenceStart = 0;

@@ -57,10 +57,39 @@ function scan(text: string, re: RegExp, out: Span[]): void {
   }
 }
 
+/** Whether "www." occurs in `text`, in any case: looked for from each full stop. */
+function hasWww(text: string): boolean {
+  for (let i = text.indexOf(".", 3); i >= 0; i = text.indexOf(".", i + 1)) {
+    if (
+      (text.charCodeAt(i - 1) | 32) === 119 &&
+      (text.charCodeAt(i - 2) | 32) === 119 &&
+      (text.charCodeAt(i - 3) | 32) === 119
+    )
+      return true;
+  }
+  return false;
+}
+
+/** Letters `[a-z]` matches under the `iu` flags: ASCII letters, long s and the Kelvin sign. */
+function isTldLetter(c: number): boolean {
+  return ((c | 32) >= 97 && (c | 32) <= 122) || c === 0x17f || c === 0x212a;
+}
+
+/**
+ * Whether some slash follows a top-level domain: two or more letters after a full stop
+ * ("instagram.com/"), which `DOMAIN_WITH_PATH` needs; checked from each slash backwards.
+ */
+function hasDomainSlash(text: string): boolean {
+  for (let i = text.indexOf("/"); i >= 0; i = text.indexOf("/", i + 1)) {
+    let k = i;
+    while (k > 0 && i - k < 25 && isTldLetter(text.charCodeAt(k - 1))) k--;
+    if (i - k >= 2 && k > 0 && text.charCodeAt(k - 1) === 46) return true;
+  }
+  return false;
+}
+
 /** Appends a `url` span for each URL in `text`. */
 export function detectUrls(text: string, out: Span[]): void {
-  const hasScheme = text.includes("://");
-  const hasWww = hasScheme || /www\./i.test(text);
-  if (hasScheme || hasWww) scan(text, SCHEME_OR_WWW, out);
-  if (text.includes("/") && text.includes(".")) scan(text, DOMAIN_WITH_PATH, out);
+  if (text.includes("://") || hasWww(text)) scan(text, SCHEME_OR_WWW, out);
+  if (hasDomainSlash(text)) scan(text, DOMAIN_WITH_PATH, out);
 }
