@@ -8,10 +8,15 @@ import { parseConsentRow } from "../export/parse-rows.js";
 import { readRows } from "../export/read-rows.js";
 import type { ImportResult, LedgerStore, NewConsentEvent, WriteContext } from "./ledger-store.js";
 
+/** The longest member id the ledger stores (`memberIdSchema`). */
+const MAX_MEMBER_ID = 256;
+
 /**
  * The rows of a consent_events file as events to append; throws `TG_E_BAD_INPUT` at a bad row,
- * naming `label` (the path by default; the API says `body`) and the line. A member id with a
- * control character is bad input: PostgreSQL cannot store NUL, and no platform id has one.
+ * naming `label` (the path by default; the API says `body`) and the line. Beyond the contract's
+ * columns, a row must be what the ledger stores (`newConsentEventSchema`), so that no row fails
+ * later without its line: a member id with a control character (PostgreSQL cannot store NUL,
+ * and no platform id has one) or over 256 characters, or an instant before 1970, is bad input.
  */
 export async function* consentFileEvents(
   path: string,
@@ -22,6 +27,16 @@ export async function* consentFileEvents(
     const event = parseConsentRow(row.values, label, row.line);
     if (/[\u0000-\u001f\u007f]/.test(event.memberId)) {
       throw badInput(label, row.line, "bad consent event: member_id contains a control character");
+    }
+    if (event.memberId.length > MAX_MEMBER_ID) {
+      throw badInput(
+        label,
+        row.line,
+        `bad consent event: member_id is longer than ${MAX_MEMBER_ID} characters`,
+      );
+    }
+    if (event.at < 0) {
+      throw badInput(label, row.line, "bad consent event: at is before 1970-01-01T00:00:00Z");
     }
     yield event;
   }

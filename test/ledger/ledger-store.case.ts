@@ -3,9 +3,13 @@
  * pattern). A backend's test file supplies how to open a fresh ledger and how to run raw SQL
  * against it (to play the attacker who edits rows behind the application's back).
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrainGateError } from "../../src/errors.js";
+import { importConsentFile } from "../../src/ledger/import-file.js";
 import type {
   LedgerStore,
   NewConsentEvent,
@@ -230,6 +234,28 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
       expect(after.events).toBe(before.events);
       expect(after.auditEntries).toBe(before.auditEntries);
       expect(await store.currentState("half1")).toEqual([]);
+    });
+
+    it("lets an import change only the states its events beat", async () => {
+      await store.appendEvents([ev("u1", "deny", T0 + DAY), ev("u2", "deny", T0)], cli);
+      const label = { ...cli, label: "beat.jsonl" };
+      await store.importEvents(
+        [
+          ev("u1", "allow", T0, "genai_training", "import"),
+          ev("u2", "allow", T0 + DAY, "genai_training", "import"),
+          ev("u3", "allow", T0, "genai_training", "import"),
+        ],
+        label,
+      );
+      const choice = async (m: string) => (await store.currentState(m))[0]?.choice;
+      expect([await choice("u1"), await choice("u2"), await choice("u3")]).toEqual([
+        "deny",
+        "allow",
+        "allow",
+      ]);
+      // A deny at the same instant wins the tie.
+      await store.importEvents([ev("u2", "deny", T0 + DAY, "genai_training", "import")], label);
+      expect(await choice("u2")).toBe("deny");
     });
 
     it("feeds every event once, in position order, across resumes", async () => {
@@ -556,6 +582,71 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
       expect(await store.verifyAudit()).toMatchObject({ ok: true });
       await b.exec("delete from ledger_audit where seq = 5");
       expect(await store.verifyAudit()).toMatchObject({ ok: false, brokenSeq: 5 });
+    });
+
+    // The two bulk imports come last: they add tens of thousands of events, which the
+    // cases above (feed pages, stats) would otherwise have to walk.
+    it("imports a file in batches: a bad line after several batches fails naming file and line, leaving nothing", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "tg-ledger-import-"));
+      const file = join(dir, "wave.jsonl");
+      const row = (i: number, choice = "deny") =>
+        `{"member_id":"fb${i % 5000}","purpose":"genai_training","choice":"${choice}","at":"2025-01-01T00:00:${String(i % 60).padStart(2, "0")}Z","source":"import"}`;
+      const lines = Array.from({ length: 60_000 }, (_, i) => row(i));
+      lines.push(row(60_000, "maybe"), ...Array.from({ length: 10 }, (_, i) => row(i)));
+      writeFileSync(file, `${lines.join("\n")}\n`);
+      const before = await store.status();
+      try {
+        const err = await importConsentFile(store, file, cli).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(TrainGateError);
+        expect((err as TrainGateError).code).toBe("TG_E_BAD_INPUT");
+        expect((err as TrainGateError).message).toContain(`${file}:60001`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const after = await store.status();
+      expect(after).toMatchObject({
+        events: before.events,
+        states: before.states,
+        auditEntries: before.auditEntries,
+        lastPosition: before.lastPosition,
+      });
+      expect(await store.currentState("fb1")).toEqual([]);
+    });
+
+    it("imports a row repeated in one import once, counts the repeats as duplicates, and a later import adds only what is new", async () => {
+      const rows = Array.from({ length: 30_000 }, (_, i) =>
+        ev(
+          `rep${i % 4000}`,
+          i % 3 ? "deny" : "allow",
+          T0 + (i % 97) * 1000,
+          "genai_training",
+          "import",
+        ),
+      );
+      const first = await store.importEvents([...rows, ...rows], { ...cli, label: "twice.jsonl" });
+      expect(first).toMatchObject({
+        rows: 60_000,
+        inserted: 30_000,
+        duplicates: 30_000,
+        erased: 0,
+      });
+      const extra = Array.from({ length: 500 }, (_, i) =>
+        ev(`rep${i}`, "allow", T0 + 200_000, "genai_training", "import"),
+      );
+      const second = await store.importEvents([...rows.slice(0, 10_000), ...extra], {
+        ...cli,
+        label: "more.jsonl",
+      });
+      expect(second).toMatchObject({ rows: 10_500, inserted: 500, duplicates: 10_000 });
+      for (const m of ["rep0", "rep1", "rep499", "rep500", "rep3999"]) {
+        const mine = [...rows, ...extra].filter((e) => e.memberId === m);
+        const expected = consentState(mine, "genai_training", Number.MAX_SAFE_INTEGER, true).state;
+        expect((await store.currentState(m))[0]?.choice, m).toBe(expected);
+        expect((await store.history(m)).length, m).toBe(mine.length);
+      }
     });
   });
 }
