@@ -86,6 +86,38 @@ async function strictRun(
   }
 }
 
+/**
+ * Defines `table` as `select`: for Parquet a view (columnar: re-reading the few columns each
+ * query needs costs less than holding every row in DuckDB's memory next to the decision),
+ * for JSON Lines and CSV a table (parsed once). Then runs the first full scan, `check`, and
+ * returns its first row; a file DuckDB cannot read is reported as `strictRun` does.
+ */
+async function defineInput(
+  conn: DuckDBConnection,
+  table: TableName,
+  path: string,
+  select: string,
+  check: string,
+): Promise<number[]> {
+  const kind = formatOf(path).format === "parquet" ? "VIEW" : "TABLE";
+  await strictRun(conn, table, path, `CREATE OR REPLACE ${kind} ${table} AS ${select}`);
+  try {
+    const r = await conn.runAndReadAll(check);
+    return (r.getRows()[0] ?? []).map(Number);
+  } catch (e) {
+    await explainStrict(table, path);
+    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** Drops the members and consent tables (views cost nothing), freeing their memory. */
+export async function dropInputTables(conn: DuckDBConnection): Promise<void> {
+  const r = await conn.runAndReadAll(
+    "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('members', 'consent_events') AND NOT temporary",
+  );
+  for (const [name] of r.getRows()) await conn.run(`DROP TABLE "${String(name)}"`);
+}
+
 async function scalar(
   conn: DuckDBConnection,
   sql: string,
@@ -121,7 +153,7 @@ async function failOnDuplicate(
   }
 }
 
-/** Loads and checks the members file into table `members`; returns its row count. */
+/** Loads and checks the members file as `members` (see `defineInput`); returns its row count. */
 export async function loadMembersTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
   const types = await describe(conn, "members", path, false).catch(async (e: Error) => {
@@ -129,19 +161,16 @@ export async function loadMembersTable(conn: DuckDBConnection, path: string): Pr
     throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
   });
   const cols = normalisedColumns("members", path, types);
-  await strictRun(
+  const [rows = 0, bad = 0] = await defineInput(
     conn,
     "members",
     path,
-    `CREATE OR REPLACE TABLE members AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "members", false)}`,
-  );
-  const r = await conn.runAndReadAll(
+    `SELECT ${cols.join(", ")} FROM ${scanFunction(path, "members", false)}`,
     `SELECT COUNT(*), COUNT(*) FILTER (WHERE id IS NULL OR ${badFlags("members").join(" OR ")}) FROM members`,
   );
-  const [rows, bad] = (r.getRows()[0] ?? [0, 0]).map(Number);
-  if ((bad ?? 0) > 0) await rejectBadRows("members", path);
+  if (bad > 0) await rejectBadRows("members", path);
   await failOnDuplicate(conn, "members", "id", "member", path);
-  return rows ?? 0;
+  return rows;
 }
 
 /** Consent rows the JS parser would reject (parse-rows.ts consentSchema), besides `at__bad`. */
@@ -158,9 +187,9 @@ async function createConsentTable(conn: DuckDBConnection): Promise<void> {
 }
 
 /**
- * Loads and checks a consent file into table `consent_events` in one pass (the row's `bad`
- * flag is computed from the values as read, before a `gpc` event becomes a deny); returns its
- * row count.
+ * Loads and checks a consent file as `consent_events` (see `defineInput`); returns its row
+ * count. The row's `bad` flag is computed from the values as read, before a `gpc` event
+ * becomes a deny.
  */
 export async function loadConsentTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
@@ -170,20 +199,16 @@ export async function loadConsentTable(conn: DuckDBConnection, path: string): Pr
   });
   const cols = normalisedColumns("consent_events", path, types);
   // A gpc event is a deny whatever it says (contract §1), as parseConsentRow reads it.
-  await strictRun(
+  const [rows = 0, bad = 0] = await defineInput(
     conn,
     "consent_events",
     path,
-    `CREATE OR REPLACE TABLE consent_events AS
-      SELECT member_id, purpose, CASE WHEN source = 'gpc' THEN 'deny' ELSE choice END AS choice, "at", source, bad
+    `SELECT member_id, purpose, CASE WHEN source = 'gpc' THEN 'deny' ELSE choice END AS choice, "at", source, bad
       FROM (SELECT *, (${BAD_CONSENT} OR "at__bad") AS bad FROM (SELECT ${cols.join(", ")} FROM ${scanFunction(path, "consent_events", false)}))`,
-  );
-  const r = await conn.runAndReadAll(
     "SELECT COUNT(*), COUNT(*) FILTER (WHERE bad) FROM consent_events",
   );
-  const [rows, bad] = (r.getRows()[0] ?? [0, 0]).map(Number);
-  if ((bad ?? 0) > 0) await rejectBadRows("consent_events", path);
-  return rows ?? 0;
+  if (bad > 0) await rejectBadRows("consent_events", path);
+  return rows;
 }
 
 /** Appends consent events (from the ledger) into table `consent_events`. */

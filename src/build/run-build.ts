@@ -31,6 +31,7 @@ import { sqlString } from "./input-scan.js";
 import {
   appendConsentEvents,
   checkItems,
+  dropInputTables,
   installScanMacros,
   loadConsentTable,
   loadItemsView,
@@ -236,7 +237,7 @@ async function decideAndWrite(
     conn,
   );
   // Members and consent are no longer needed: their memory goes to the sort of the dataset.
-  await conn.run("DROP TABLE consent_events; DROP TABLE members");
+  await dropInputTables(conn);
 
   const byReason = new Map<string, number>();
   const categories: Record<string, number> = {};
@@ -264,8 +265,9 @@ async function decideAndWrite(
     );
   }
 
-  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection,
-  // while the main one redacts and writes.
+  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection, while
+  // the main one feeds the redaction workers (DuckDB's threads would idle then); it is done
+  // before the dataset is written, so the two sorts never hold memory at the same time.
   const reader = await db.connect();
   const includedIds = "(SELECT item_id FROM decided WHERE reason IS NULL)";
   const merkleDone = progress
@@ -293,6 +295,7 @@ async function decideAndWrite(
     textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
     redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
   }
+  const { root: merkleRoot, ids } = await merkleDone;
   const { inner, outer } = hmacPads(opts.key);
   const file = opts.format === "jsonl" ? "dataset.jsonl" : "dataset.parquet";
   await progress.stage(
@@ -314,7 +317,6 @@ async function decideAndWrite(
       ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),
     conn,
   );
-  const { root: merkleRoot, ids } = await merkleDone;
   let authorIds: string[] | undefined;
   if (opts.collectIds) {
     authorIds = [];

@@ -17,7 +17,7 @@ import { compareIds, merkleRoot } from "../../src/lineage/merkle.js";
 import { REASONS } from "../../src/policy/domain.js";
 import { decideItem } from "../../src/policy/evaluate/decide-item.js";
 import { instantArb, populationArb } from "../fixtures/population.js";
-import { writeExport } from "./export-files.js";
+import { parquet, writeExport } from "./export-files.js";
 import { roughen } from "./sql-population.js";
 
 const root = mkdtempSync(join(tmpdir(), "tg-build-"));
@@ -477,6 +477,30 @@ describe("build fails closed", () => {
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/items\.jsonl:5: /);
     expect(existsSync(join(dir, "b"))).toBe(false);
+  }, 60_000);
+
+  it("fails closed on bad Parquet member and consent rows, which are read as views", async () => {
+    const dir = fresh();
+    const files = writeSmall(dir);
+    const mCols = ["id", "country", "birth_date", "display_name", "created_at"];
+    const cCols = ["member_id", "purpose", "choice", "at", "source"];
+    const badConsent = [...CONSENT, { ...CONSENT[0], choice: "maybe" }];
+    const c = { ...files, consent: join(dir, "consent.parquet") };
+    await parquet(c.consent, cCols, badConsent as Record<string, string>[], false);
+    const r1 = await cli(buildArgs(c, join(dir, "out")));
+    expect([r1.code, r1.stderr]).toEqual([
+      2,
+      expect.stringMatching(/consent\.parquet:3: .*choice/),
+    ]);
+    const m = { ...files, members: join(dir, "members.parquet") };
+    await parquet(m.members, mCols, [...MEMBERS, MEMBERS[2]] as Record<string, string>[], true);
+    const r2 = await cli(buildArgs(m, join(dir, "out")));
+    expect([r2.code, r2.stderr]).toEqual([
+      2,
+      expect.stringMatching(/duplicate member id "m-chen"/),
+    ]);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
   }, 60_000);
 
   it("rejects a pseudonym key shorter than 32 bytes", async () => {
