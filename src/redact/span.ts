@@ -73,13 +73,7 @@ const MIN_ADDRESS = 6;
  */
 export function resolveSpans(spans: readonly Span[], text: string): Span[] {
   if (spans.length <= 1) return [...spans];
-  const ranked = [...spans].sort(
-    (a, b) =>
-      TIER[a.type] - TIER[b.type] ||
-      b.end - b.start - (a.end - a.start) ||
-      SPECIFICITY[a.type] - SPECIFICITY[b.type] ||
-      a.start - b.start,
-  );
+  const ranked = sortSmall([...spans], byRank);
   const kept: Span[] = [];
   for (const s of ranked) {
     // The earliest start among the kept spans this one overlaps, or -1.
@@ -97,7 +91,38 @@ export function resolveSpans(spans: readonly Span[], text: string): Span[] {
     while (end > s.start && " ,.;:\n\t".includes(text[end - 1]!)) end--;
     if (end - s.start >= MIN_ADDRESS) kept.push({ start: s.start, end, type: s.type });
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return sortSmall(kept, byStart);
+}
+
+function byRank(a: Span, b: Span): number {
+  return (
+    TIER[a.type] - TIER[b.type] ||
+    b.end - b.start - (a.end - a.start) ||
+    SPECIFICITY[a.type] - SPECIFICITY[b.type] ||
+    a.start - b.start
+  );
+}
+
+function byStart(a: Span, b: Span): number {
+  return a.start - b.start;
+}
+
+/**
+ * Sorts in place, stably: insertion sort for the handful of spans a text usually has (no
+ * work array to allocate, unlike `Array.prototype.sort`), the built-in sort beyond that.
+ */
+function sortSmall(xs: Span[], cmp: (a: Span, b: Span) => number): Span[] {
+  if (xs.length > 16) return xs.sort(cmp);
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(xs[j]!, x) > 0) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
 }
 
 /** Replaces each span (non-overlapping, sorted by start) with its placeholder. */

@@ -87,9 +87,32 @@ const CAPITAL = 1 << 15;
 /** Fewer than three characters in lower case. */
 const SHORT = 1 << 16;
 
+/** A region word ("Texas"): never a person, whatever the name lists say. */
+const REGION = 1 << 17;
+
+/** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
+const LISTED_BITS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const mark = (set: ReadonlySet<string>, bit: number): void => {
+    for (const w of set) m.set(w, (m.get(w) ?? 0) | bit);
+  };
+  mark(TITLES, TITLE);
+  mark(PARTICLES, PARTICLE);
+  mark(GREETINGS, GREETING);
+  mark(MENTIONS, MENTION);
+  mark(NOT_PERSON_HEADS, NOT_PERSON_HEAD);
+  mark(PLACE_PREPOSITIONS, PLACE_PREPOSITION);
+  mark(INTRODUCTIONS, INTRODUCTION);
+  mark(INTRODUCTION_ENDS, INTRODUCTION_END);
+  mark(GERMAN, GERMAN_WORD);
+  mark(CONJUNCTIONS, CONJUNCTION);
+  mark(REGIONS, REGION);
+  return m;
+})();
+
 /** The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones"). */
-function classOf(lower: string): NameClass {
-  if (NOT_PERSON_HEADS.has(lower) || REGIONS.has(lower)) return NameClass.Word;
+function classOf(lower: string, listed: number): NameClass {
+  if ((listed & (NOT_PERSON_HEAD | REGION)) !== 0) return NameClass.Word;
   const whole = nameClass(lower);
   if (whole !== NameClass.Unknown || !lower.includes("-")) return whole;
   let best: NameClass = NameClass.Word;
@@ -102,17 +125,8 @@ function describe(word: string): number {
   const lower = word.toLowerCase();
   // An all-capitals word ("DNI", "NEWS") is an acronym or shouting, not a capitalised name.
   const shouted = word.length > 1 && isUpper(word.charCodeAt(1)) && word === word.toUpperCase();
-  let bits = classOf(lower);
-  if (TITLES.has(lower)) bits |= TITLE;
-  if (PARTICLES.has(lower)) bits |= PARTICLE;
-  if (GREETINGS.has(lower)) bits |= GREETING;
-  if (MENTIONS.has(lower)) bits |= MENTION;
-  if (NOT_PERSON_HEADS.has(lower)) bits |= NOT_PERSON_HEAD;
-  if (PLACE_PREPOSITIONS.has(lower)) bits |= PLACE_PREPOSITION;
-  if (INTRODUCTIONS.has(lower)) bits |= INTRODUCTION;
-  if (INTRODUCTION_ENDS.has(lower)) bits |= INTRODUCTION_END;
-  if (GERMAN.has(lower)) bits |= GERMAN_WORD;
-  if (CONJUNCTIONS.has(lower)) bits |= CONJUNCTION;
+  const listed = LISTED_BITS.get(lower) ?? 0;
+  let bits = classOf(lower, listed) | (listed & ~REGION);
   if (isFirstName(lower)) bits |= FIRST;
   if (lower.includes("-") && !isFirstName(lower.split("-")[0]!)) bits |= FIRM_LIKE;
   if (isUpper(word.charCodeAt(0)) && !shouted) bits |= CAPITAL;
@@ -121,19 +135,19 @@ function describe(word: string): number {
 }
 
 /**
- * Token as written -> its bits, in an open-addressing hash table keyed by the token's code
- * units: a lookup hashes the characters in place and compares them with the stored word, so
- * a token seen before costs no string allocation. Vocabulary repeats, so most tokens are
- * hits. Bounded: emptied when half full, so endless distinct words cannot grow memory.
+ * Token as written -> its bits, in a direct-mapped cache keyed by the token's code units (as
+ * a CPU cache is): a token hashes to one slot, a lookup compares the stored hash and then the
+ * stored word's characters with the token in place, and a miss overwrites the slot. A seen
+ * token thus costs no string and one or two cache lines; the table is small enough to stay
+ * in the processor's cache, has a fixed size whatever the input, and keeps the vocabulary
+ * that repeats (function words, common names) while words seen once pass through.
  */
-const SLOTS = 1 << 18;
+const SLOTS = 1 << 17;
 const MASK = SLOTS - 1;
-const MAX_ENTRIES = SLOTS >>> 1;
 /** Stored words; "" marks a free slot (a token is never empty). Filled, so V8 keeps it packed. */
-let cacheKeys: string[] = new Array<string>(SLOTS).fill("");
-const cacheHashes = new Int32Array(SLOTS);
-const cacheBits = new Int32Array(SLOTS);
-let cacheEntries = 0;
+const cacheKeys: string[] = new Array<string>(SLOTS).fill("");
+/** Per slot: the stored word's hash at `2 * slot`, its bits at `2 * slot + 1`. */
+const cacheMeta = new Int32Array(2 * SLOTS);
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -186,22 +200,14 @@ function digitTokenBits(text: string, start: number, end: number): number {
 
 /** The bits of the token `text[start, end)`, whose `hashOf` is `h`. */
 function bitsOf(text: string, start: number, end: number, h: number): number {
-  let slot = h & MASK;
-  for (let key = cacheKeys[slot]!; key.length > 0; key = cacheKeys[slot]!) {
-    if (cacheHashes[slot] === h && sameWord(key, text, start, end)) return cacheBits[slot]!;
-    slot = (slot + 1) & MASK;
-  }
+  const slot = h & MASK;
+  if (cacheMeta[2 * slot] === h && sameWord(cacheKeys[slot]!, text, start, end))
+    return cacheMeta[2 * slot + 1]!;
   const word = text.slice(start, end);
   const bits = describe(word);
-  if (cacheEntries >= MAX_ENTRIES) {
-    cacheKeys = new Array<string>(SLOTS).fill("");
-    cacheEntries = 0;
-    slot = h & MASK;
-  }
   cacheKeys[slot] = word;
-  cacheHashes[slot] = h;
-  cacheBits[slot] = bits;
-  cacheEntries++;
+  cacheMeta[2 * slot] = h;
+  cacheMeta[2 * slot + 1] = bits;
   return bits;
 }
 

@@ -24,11 +24,6 @@ function isSeparator(c: number): boolean {
   return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 0xa0;
 }
 
-/** Digit groups of a candidate, e.g. "(020) 7946-0958" -> ["020", "7946", "0958"]. */
-function groups(s: string): string[] {
-  return s.split(/[^0-9]+/).filter((g) => g.length > 0);
-}
-
 /** A date ("2024-01-15", "15/01/2024", "1.2.99"), maybe with a time after it. */
 const DATE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$/;
 
@@ -58,24 +53,77 @@ function phoneContext(text: string, start: number, end: number): boolean {
   );
 }
 
+/**
+ * Lengths of the digit groups of the candidate being checked ("(020) 7946-0958" -> 3, 4, 4),
+ * reused: a candidate has at most `MAX_DIGITS` digits, so at most that many groups.
+ */
+const groupLength = new Int32Array(MAX_DIGITS + 1);
+
+/** Fills `groupLength` for `text[start, end)`; returns the number of groups. */
+function groupsOf(text: string, start: number, end: number): number {
+  let count = 0;
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) run++;
+    else if (run > 0) {
+      groupLength[count++] = run;
+      run = 0;
+    }
+  }
+  if (run > 0) groupLength[count++] = run;
+  return count;
+}
+
+function contains(text: string, start: number, end: number, code: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return true;
+  return false;
+}
+
 /** "1.234.567", "12 345 678 000": digits grouped in thousands, a quantity not a number to call. */
-function looksLikeQuantity(g: readonly string[], s: string): boolean {
-  if (g[0]!.length > 3 || !g.slice(1).every((x) => x.length === 3)) return false;
-  return /[.,]/.test(s) || g[g.length - 1] === "000";
+function looksLikeQuantity(text: string, start: number, end: number, count: number): boolean {
+  if (groupLength[0]! > 3) return false;
+  for (let k = 1; k < count; k++) if (groupLength[k] !== 3) return false;
+  // The candidate ends with its last digit, so "000" is its last three characters.
+  const thousands =
+    groupLength[count - 1] === 3 &&
+    text.charCodeAt(end - 1) === 48 &&
+    text.charCodeAt(end - 2) === 48 &&
+    text.charCodeAt(end - 3) === 48;
+  return contains(text, start, end, 46) || thousands;
 }
 
-function looksLikeDottedQuad(g: readonly string[], s: string): boolean {
-  return g.length === 4 && /^\d{1,3}(\.\d{1,3}){3}$/.test(s);
+function looksLikeDottedQuad(s: string, count: number): boolean {
+  return count === 4 && /^\d{1,3}(\.\d{1,3}){3}$/.test(s);
 }
 
-function phoneShaped(g: readonly string[]): boolean {
-  if (g.length < 2) return false;
+function phoneShaped(count: number): boolean {
+  if (count < 2) return false;
   let long = 0;
-  for (const x of g) {
-    if (x.length > 8) return false;
-    if (x.length > 5) long++;
+  for (let k = 0; k < count; k++) {
+    const n = groupLength[k]!;
+    if (n > 8) return false;
+    if (n > 5) long++;
   }
   return long <= 1;
+}
+
+/** Whether the first group, starting at `first`, begins with an international prefix (00, 011). */
+function internationalPrefix(text: string, first: number): boolean {
+  const g = groupLength[0]!;
+  const at = (k: number): number => text.charCodeAt(first + k);
+  if (at(0) !== 48) return false;
+  if (g >= 3 && at(1) === 48 && at(2) >= 49 && at(2) <= 57) return true;
+  return g >= 4 && at(1) === 49 && at(2) === 49 && at(3) >= 49 && at(3) <= 57;
+}
+
+function digitsOf(text: string, start: number, end: number): string {
+  let out = "";
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) out += text[i];
+  }
+  return out;
 }
 
 function internationalValid(s: string): boolean {
@@ -93,38 +141,53 @@ function nationalValid(s: string): boolean {
 }
 
 /**
- * Whether the candidate (digits and phone punctuation, trimmed) is a phone number.
- * `context` says whether a phone word stands nearby; it is asked only when the shape alone
- * does not decide.
+ * Whether the candidate `text[start, end)` (digits and phone punctuation, trimmed; its first
+ * digit at `first`, `digits` digits in all) is a phone number. Decided from the lengths of its
+ * digit groups first; the candidate's string is made only for the rare checks that need it
+ * (dates, dotted quads, ISBNs, libphonenumber). A phone word nearby is looked for only when the
+ * shape alone does not decide.
  */
-function isPhone(s: string, plus: boolean, context: () => boolean): boolean {
-  const g = groups(s);
-  const all = g.join("");
-  const digits = all.length;
+function isPhone(
+  text: string,
+  start: number,
+  first: number,
+  end: number,
+  plus: boolean,
+  digits: number,
+): boolean {
   if (digits < MIN_DIGITS_IN_CONTEXT || digits > MAX_DIGITS) return false;
+  const count = groupsOf(text, start, end);
   // Written with a plus, it is meant as an international number (E.164 has 8 to 15 digits).
-  if (plus) return digits >= 8 || internationalValid(s);
-  if (looksLikeDottedQuad(g, s) || DATE.test(s) || looksLikeQuantity(g, s) || isIsbn13(all))
+  if (plus) return digits >= 8 || internationalValid(text.slice(start, end));
+  // A date has three groups, a dotted quad four.
+  if ((count === 3 || count === 4) && looksLikeDateOrQuad(text.slice(start, end), count))
     return false;
+  if (looksLikeQuantity(text, start, end, count)) return false;
+  if (digits === 13 && isIsbn13(digitsOf(text, start, end))) return false;
   // ZIP+4 and Brazilian CEP ("12345-6789", "12345-678") are postcodes.
   if (
-    g.length === 2 &&
-    g[0]!.length === 5 &&
-    g[1]!.length >= 3 &&
-    g[1]!.length <= 4 &&
-    s.includes("-")
+    count === 2 &&
+    groupLength[0] === 5 &&
+    groupLength[1]! >= 3 &&
+    groupLength[1]! <= 4 &&
+    contains(text, start, end, 45)
   )
     return false;
   if (digits < MIN_DIGITS)
-    return (g.length === 1 || (g.length >= 3 && phoneShaped(g))) && context();
-  if (/^(00|011)[1-9]/.test(g[0]!) && g.length > 1 && internationalValid(s)) return true;
-  if (phoneShaped(g)) return true;
-  if (g.length !== 1) return false;
+    return (count === 1 || (count >= 3 && phoneShaped(count))) && phoneContext(text, start, end);
+  if (count > 1 && internationalPrefix(text, first) && internationalValid(text.slice(start, end)))
+    return true;
+  if (phoneShaped(count)) return true;
+  if (count !== 1) return false;
   // An unbroken run of digits: national numbers have at most 12 digits, so longer runs are
   // ids or account numbers; shorter ones are phones when a phone word stands nearby or
   // libphonenumber validates them for one of the likely countries (the costly check, last).
   if (digits > 12) return false;
-  return context() || (digits >= 10 && nationalValid(s));
+  return phoneContext(text, start, end) || (digits >= 10 && nationalValid(text.slice(start, end)));
+}
+
+function looksLikeDateOrQuad(s: string, count: number): boolean {
+  return looksLikeDottedQuad(s, count) || DATE.test(s);
 }
 
 const EXTENSION = /\s?(?:x|ext\.?|extension|#)\s?\d{1,6}(?![\p{L}\p{N}])/iuy;
@@ -179,16 +242,15 @@ export function detectPhones(text: string, out: Span[]): void {
       i = end + 1;
       continue;
     }
-    const candidate = text.slice(start, end);
     const extension = extensionAt(text, end);
     // A time after it ("2024-01-15 14:56") makes it a timestamp.
     const timeAfter = text.charCodeAt(end) === 58 && isDigit(text.charCodeAt(end + 1));
     if (
       (extension === 0 && isWordChar(text.charCodeAt(end))) ||
       timeAfter ||
+      !isPhone(text, start, i, end, plus, digits) ||
       ADDRESS_BEFORE.test(text.slice(Math.max(0, start - 12), start)) ||
-      ADDRESS_AFTER.test(text.slice(end, end + 12)) ||
-      !isPhone(candidate, plus, () => phoneContext(text, start, end))
+      ADDRESS_AFTER.test(text.slice(end, end + 12))
     ) {
       i = end + 1;
       continue;
