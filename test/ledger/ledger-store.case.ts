@@ -648,5 +648,18 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
         expect((await store.history(m)).length, m).toBe(mine.length);
       }
     });
+
+    it("imports member ids with quotes, backslashes, commas, braces and the word NULL as they are", async () => {
+      const ids = ['q"1', "b\\2", "c,3", "{d4}", "NULL", " s5 ", "ü€😀6"];
+      const r = await store.importEvents(
+        ids.map((m) => ev(m, "deny", T0, "genai_training", "import")),
+        { ...cli, label: "odd.jsonl" },
+      );
+      expect(r).toMatchObject({ inserted: ids.length });
+      for (const m of ids) {
+        expect((await store.currentState(m))[0], m).toMatchObject({ memberId: m, choice: "deny" });
+        expect((await store.history(m)).map((e) => e.memberId)).toEqual([m]);
+      }
+    });
   });
 }
