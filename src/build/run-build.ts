@@ -291,7 +291,10 @@ async function decideAndWrite(
   let textExpr = "d.text";
   let redactedJoin = "";
   if (started.redactor !== null && included > 0) {
-    await redactInto(db, conn, await started.redactor, progress, included);
+    const pool = await started.redactor;
+    await redactInto(db, conn, pool, progress, included);
+    // The workers' memory (their detectors and heaps) is freed before the final sort.
+    await pool.close();
     textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
     redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
   }
@@ -400,7 +403,8 @@ async function decideAndWrite(
 /**
  * Redacts the included texts: DuckDB streams (rowid, text) a chunk at a time, the worker pool
  * redacts batches while the next ones are read, and a second connection appends the results
- * to table `redacted` for the final COPY to join. Bounded: at most two batches in flight.
+ * to table `redacted` for the final COPY to join. Bounded: at most four batches (of 16,384
+ * texts) in flight, enough that no worker waits while the main thread reads and appends.
  */
 async function redactInto(
   db: DuckDBInstance,
@@ -421,7 +425,7 @@ async function redactInto(
     const myTexts = texts;
     rids = [];
     texts = [];
-    return pool.redactMany(myTexts).then((out) => {
+    const done = pool.redactMany(myTexts).then((out) => {
       for (let i = 0; i < out.length; i++) {
         appender.appendBigInt(myRids[i]!);
         const t = out[i];
@@ -431,6 +435,9 @@ async function redactInto(
       }
       tick(out.length);
     });
+    // Awaited below in order; a later batch failing first must not be an unhandled rejection.
+    done.catch(() => undefined);
+    return done;
   };
   try {
     await progress.stage("redact", included, async (tick) => {
@@ -448,7 +455,7 @@ async function redactInto(
         }
         if (texts.length >= BATCH) {
           inFlight.push(flush(tick));
-          if (inFlight.length >= 2) await inFlight.shift();
+          if (inFlight.length >= 4) await inFlight.shift();
         }
       }
       if (texts.length > 0) inFlight.push(flush(tick));
