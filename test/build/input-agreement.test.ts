@@ -8,10 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { normalisedColumns, scanFunction, TABLE_COLUMNS } from "../../src/build/input-scan.js";
 import { BAD_CONSENT, installScanMacros } from "../../src/build/load-inputs.js";
 import { parseConsentRow, parseItemRow, parseMemberRow } from "../../src/export/parse-rows.js";
+import { parseTimestamp } from "../../src/policy/time.js";
 import { csv, jsonl, parquet } from "./export-files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tg-agree-"));
@@ -296,4 +298,49 @@ it("reads JSON numbers as text, and other JSON types as missing, as parse-rows d
     expect({ row, bad: got[i]!["bad"] }).toEqual({ row, bad: js === "rejected" });
   });
   expect(got[0]!["member_id"]).toBe("5");
+});
+
+it("reads random RFC 3339-shaped timestamps as parseTimestamp does (fast and full path)", async () => {
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  await conn.run("SET TimeZone = 'America/Los_Angeles'");
+  await installScanMacros(conn);
+  const two = (max: number): fc.Arbitrary<string> =>
+    fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+  const stamp = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, "0")),
+      two(13),
+      two(32),
+      fc.constantFrom("T", "t", " "),
+      two(25),
+      two(61),
+      two(61),
+      fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
+      fc.oneof(
+        fc.constantFrom("Z", "z"),
+        fc.tuple(fc.constantFrom("+", "-"), two(25), two(61)).map(([s, h, m]) => `${s}${h}:${m}`),
+      ),
+    )
+    .map(
+      ([y, mo, d, sep, h, mi, s, f, z]) =>
+        `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${f === undefined ? "" : `.${f}`}${z}`,
+    );
+  const samples = fc.sample(stamp, { numRuns: 3000, seed: 20261129 });
+  await conn.run("CREATE TABLE ts (s VARCHAR)");
+  const a = await conn.createAppender("ts");
+  for (const s of samples) {
+    a.appendVarchar(s);
+    a.endRow();
+  }
+  a.closeSync();
+  const rows = (await conn.runAndReadAll("SELECT s, epoch_us(tg_ts(s)) FROM ts")).getRows();
+  const got = rows.map(([s, us]) => [s, us === null ? null : Number(us)]);
+  const want = samples.map((s) => [s, parseTimestamp(s)]);
+  expect(got).toEqual(want);
+  // Both paths are exercised: valid values in the common shape and outside it.
+  expect(want.filter(([s, v]) => v !== null && /T.*Z$/.test(String(s))).length).toBeGreaterThan(50);
+  expect(want.filter(([s, v]) => v !== null && /t/.test(String(s))).length).toBeGreaterThan(50);
+  conn.closeSync();
+  db.closeSync();
 });
