@@ -628,6 +628,49 @@ export class LineageStore {
   }
 
   /**
+   * Closes every open obligation of run `runId` with one status and reason — what a privacy
+   * team records when the run's models were retrained without the members, unlearned or
+   * retired. Obligations already closed keep their resolution; obligations that a later opt-out
+   * adds to the run stay open. One transaction. Returns how many were closed.
+   */
+  async resolveRunObligations(
+    runId: string,
+    status: ClosingStatus,
+    reason: string,
+  ): Promise<{ runId: string; resolved: number }> {
+    if (reason.trim() === "")
+      throw new TrainGateError("TG_E_USAGE", "a resolution needs a reason (--reason TEXT)");
+    const run = await this.getRun(runId);
+    const runSeq = await this.runSeqOf(run.runId);
+    const at = this.now();
+    const resolved = await this.db.transaction().execute(async (trx) => {
+      const open = await selectObligations(trx, { status: "open", runSeq: runSeq! });
+      let n = 0;
+      // 1,000 rows of 7 values per statement: under SQLite's bound-parameter limit.
+      for (let i = 0; i < open.length; i += 1000) {
+        const res = await trx
+          .insertInto("lineage_obligation_resolutions")
+          .values(
+            open.slice(i, i + 1000).map((o) => ({
+              id: o.id,
+              run_seq: o.runSeq,
+              trigger_seq: o.triggerSeq,
+              created_at: o.createdAt,
+              status,
+              reason,
+              resolved_at: at,
+            })),
+          )
+          .onConflict((oc) => oc.column("id").doNothing())
+          .executeTakeFirst();
+        n += Number(res.numInsertedOrUpdatedRows ?? 0n);
+      }
+      return n;
+    });
+    return { runId: run.runId, resolved };
+  }
+
+  /**
    * Closes an open obligation with a status and a reason. TG_E_NOT_FOUND for an unknown id,
    * TG_E_CONFLICT when it is no longer open (the first resolution stands).
    */

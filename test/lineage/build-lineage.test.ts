@@ -193,6 +193,13 @@ describe("traingate build and lineage", () => {
     expect(out.stdout).toBe("no obligations\n");
     expect(await run("obligations", "recompute", ...where())).toBe(0);
     expect(out.stdout).toBe("1 expected, 0 missing, 0 extra\n");
+    // A whole run at once: the one obligation is closed already, so nothing changes.
+    const runArgs = ["--status", "retrained", "--reason", "model v2", ...where()];
+    expect(await run("obligations", "resolve", ...runArgs)).toBe(2);
+    expect(out.stderr).toContain("give either an obligation id or --run RUN_ID");
+    expect(await run("obligations", "resolve", "--run", list[0].runId, ...runArgs)).toBe(0);
+    expect(out.stdout).toBe(`0 open obligations of run ${list[0].runId} now retrained\n`);
+    expect(await run("obligations", "resolve", "--run", "no-such-run", ...runArgs)).toBe(2);
   });
 
   it(

@@ -142,4 +142,46 @@ describe.each(BACKENDS)("lineage API on $name", (backend: Backend) => {
       "obligation.resolve",
     );
   });
+
+  it("closes every open obligation of a run at once, keeping earlier resolutions", async () => {
+    // m2 is in r1 and r2; m1's r1 obligation was closed as retrained above.
+    const m2 = await s.member("m2");
+    s.clock.advance(1_000_000);
+    const put = await s.send(m2, {
+      method: "PUT",
+      url: "/v1/me/settings/genai_training",
+      payload: { choice: "deny" },
+    });
+    expect(put.statusCode).toBe(200);
+    const resolve = (key: string, runId: string, payload: Record<string, string>) =>
+      s.send(key, {
+        method: "POST",
+        url: `/v1/admin/runs/${encodeURIComponent(runId)}/obligations/resolve`,
+        payload,
+      });
+    const payload = { status: "model_retired", reason: "assistant@1 retired on 2025-04-01" };
+    expect((await resolve(s.keys.auditor, "r1", payload)).statusCode).toBe(403);
+    expect((await resolve(s.keys.partner, "r1", payload)).statusCode).toBe(403);
+    expect(
+      (await resolve(s.keys.privacy_admin, "r1", { status: "model_retired" })).statusCode,
+    ).toBe(400);
+    expect((await resolve(s.keys.privacy_admin, "no-such-run", payload)).statusCode).toBe(404);
+    const done = await resolve(s.keys.privacy_admin, "r1", payload);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ run_id: "r1", status: "model_retired", resolved: 1 });
+    const r1 = (await s.send(s.keys.auditor, { url: "/v1/admin/obligations?run_id=r1" })).json();
+    expect(
+      r1.obligations.map(
+        (o: { member_id: string; status: string }) => `${o.member_id}:${o.status}`,
+      ),
+    ).toEqual(["m1:retrained", "m2:model_retired"]);
+    // r2's obligation is untouched; running it again on r1 closes nothing.
+    const r2 = (await s.send(s.keys.auditor, { url: "/v1/admin/obligations?run_id=r2" })).json();
+    expect(r2.obligations.map((o: { status: string }) => o.status)).toEqual(["open"]);
+    expect((await resolve(s.keys.ml_engineer, "r1", payload)).json().resolved).toBe(0);
+    const audit = await s.send(s.keys.auditor, { url: "/v1/admin/audit?limit=1000" });
+    expect(audit.json().entries.map((e: { action: string }) => e.action)).toContain(
+      "obligation.resolve_run",
+    );
+  });
 });

@@ -99,39 +99,68 @@ export const registerObligations: RegisterCommand = (program: Command) => {
   where(
     cmd
       .command("resolve")
-      .description("close an open obligation")
+      .description("close an open obligation, or every open obligation of a run (--run)")
       .addHelpText(
         "after",
-        '\nExamples:\n  $ traingate obligations resolve 17 --status not_required --reason "run never used for a model"',
+        '\nExamples:\n  $ traingate obligations resolve 17 --status not_required --reason "run never used for a model"\n  $ traingate obligations resolve --run run-2025-06 --status retrained --reason "model v3 retrained on run-2025-09"',
       )
-      .argument("<id>", "the obligation id")
+      .argument("[id]", "the obligation id")
+      .option("--run <runId>", "instead of one id: every open obligation of this run")
       .requiredOption("--status <status>", CLOSING_STATUSES.join(" | "))
       .requiredOption("--reason <text>", "what was done, or why nothing was needed"),
-  ).action(async (id: string, opts: Where & { status: string; reason: string }) => {
-    const n = positiveInt("<id>", id)!;
-    if (!(CLOSING_STATUSES as readonly string[]).includes(opts.status))
-      throw new TrainGateError(
-        "TG_E_USAGE",
-        `--status must be one of ${CLOSING_STATUSES.join(", ")}`,
-      );
-    const o = await withLineage(opts, async ({ lineage, ledger }) => {
-      const done = await lineage.resolveObligation(n, opts.status as ClosingStatus, opts.reason);
-      await ledger.appendAudit({
-        actor: "cli",
-        action: "obligation.resolve",
-        subject: `obligation:${n}`,
-        requestId: null,
-        details: {
-          status: done.status,
-          reason: opts.reason,
-          member: done.memberId,
-          run: done.runId,
-        },
+  ).action(
+    async (
+      id: string | undefined,
+      opts: Where & { status: string; reason: string; run?: string },
+    ) => {
+      if (!(CLOSING_STATUSES as readonly string[]).includes(opts.status))
+        throw new TrainGateError(
+          "TG_E_USAGE",
+          `--status must be one of ${CLOSING_STATUSES.join(", ")}`,
+        );
+      if ((id === undefined) === (opts.run === undefined))
+        throw new TrainGateError("TG_E_USAGE", "give either an obligation id or --run RUN_ID");
+      if (opts.run !== undefined) {
+        const runId = opts.run;
+        const done = await withLineage(opts, async ({ lineage, ledger }) => {
+          const r = await lineage.resolveRunObligations(
+            runId,
+            opts.status as ClosingStatus,
+            opts.reason,
+          );
+          await ledger.appendAudit({
+            actor: "cli",
+            action: "obligation.resolve_run",
+            subject: `run:${runId}`,
+            requestId: null,
+            details: { status: opts.status, reason: opts.reason, resolved: r.resolved },
+          });
+          return r;
+        });
+        return out(
+          `${done.resolved} open obligation${done.resolved === 1 ? "" : "s"} of run ${done.runId} now ${opts.status}`,
+        );
+      }
+      const n = positiveInt("<id>", id)!;
+      const o = await withLineage(opts, async ({ lineage, ledger }) => {
+        const done = await lineage.resolveObligation(n, opts.status as ClosingStatus, opts.reason);
+        await ledger.appendAudit({
+          actor: "cli",
+          action: "obligation.resolve",
+          subject: `obligation:${n}`,
+          requestId: null,
+          details: {
+            status: done.status,
+            reason: opts.reason,
+            member: done.memberId,
+            run: done.runId,
+          },
+        });
+        return done;
       });
-      return done;
-    });
-    out(`obligation #${o.id} is now ${o.status}`);
-  });
+      out(`obligation #${o.id} is now ${o.status}`);
+    },
+  );
   where(
     cmd
       .command("recompute")

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { TrainGateError } from "../../../errors.js";
+import type { NewAuditEntry } from "../../../ledger/ledger-store.js";
 import { ledgerFeed } from "../../../lineage/ledger-feed.js";
 import type { Model, Obligation, Run } from "../../../lineage/lineage-store.js";
 import { processObligations } from "../../../lineage/obligation-feed.js";
@@ -42,6 +43,10 @@ const ObligationsQuery = z.strictObject({
 });
 const ObligationParams = z.object({ id: z.coerce.number().int().min(1) });
 const ObligationPatch = z.strictObject({
+  status: z.enum(CLOSING_STATUSES),
+  reason: z.string().trim().min(1).max(2000),
+});
+const RunResolveBody = z.strictObject({
   status: z.enum(CLOSING_STATUSES),
   reason: z.string().trim().min(1).max(2000),
 });
@@ -96,6 +101,23 @@ export function obligationJson(o: Obligation) {
 function actorOf(request: FastifyRequest): string {
   if (request.principal === null) throw new TrainGateError("TG_E_UNAUTHENTICATED", "no caller");
   return principalLabel(request.principal);
+}
+
+/** Appends an audit entry for `request`'s caller. */
+function audit(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  action: string,
+  subject: string,
+  details: NewAuditEntry["details"],
+) {
+  return ctx.store.appendAudit({
+    actor: actorOf(request),
+    action,
+    subject,
+    requestId: request.id,
+    details,
+  });
 }
 
 /** Registers the admin lineage routes. */
@@ -160,12 +182,8 @@ export const adminLineageRoutes: FastifyPluginAsync<ServerContext> = async (app,
         version: b.version,
         runIds: b.run_ids,
       });
-      await ctx.store.appendAudit({
-        actor: actorOf(request),
-        action: "model.register",
-        subject: `model:${model.modelId}`,
-        requestId: request.id,
-        details: { runs: [...model.runIds] },
+      await audit(ctx, request, "model.register", `model:${model.modelId}`, {
+        runs: [...model.runIds],
       });
       return reply.status(201).send(modelJson(model));
     },
@@ -197,6 +215,32 @@ export const adminLineageRoutes: FastifyPluginAsync<ServerContext> = async (app,
     },
   );
 
+  app.post(
+    "/v1/admin/runs/:runId/obligations/resolve",
+    {
+      config: admin("privacy_admin", "ml_engineer"),
+      schema: {
+        tags: TAGS,
+        summary:
+          "Close every open obligation of a run at once (its models were retrained without the members, unlearned or retired), with a reason; already closed ones keep theirs",
+        params: RunParams,
+        body: RunResolveBody,
+      },
+    },
+    async (request) => {
+      const { runId } = parsed(RunParams, request.params);
+      const b = parsed(RunResolveBody, request.body);
+      await sync();
+      const done = await lineage.resolveRunObligations(runId, b.status, b.reason);
+      await audit(ctx, request, "obligation.resolve_run", `run:${runId}`, {
+        status: b.status,
+        reason: b.reason,
+        resolved: done.resolved,
+      });
+      return { run_id: done.runId, status: b.status, resolved: done.resolved };
+    },
+  );
+
   app.patch(
     "/v1/admin/obligations/:id",
     {
@@ -213,12 +257,11 @@ export const adminLineageRoutes: FastifyPluginAsync<ServerContext> = async (app,
       const { id } = parsed(ObligationParams, request.params);
       const b = parsed(ObligationPatch, request.body);
       const o = await lineage.resolveObligation(id, b.status, b.reason);
-      await ctx.store.appendAudit({
-        actor: actorOf(request),
-        action: "obligation.resolve",
-        subject: `obligation:${id}`,
-        requestId: request.id,
-        details: { status: o.status, reason: b.reason, member: o.memberId, run: o.runId },
+      await audit(ctx, request, "obligation.resolve", `obligation:${id}`, {
+        status: o.status,
+        reason: b.reason,
+        member: o.memberId,
+        run: o.runId,
       });
       return obligationJson(o);
     },
