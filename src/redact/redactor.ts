@@ -47,7 +47,10 @@ export function createRedactor(options: RedactorOptions): Redactor {
   const spans = (text: string): Span[] => {
     scanFacts(text, facts);
     const found: Span[] = [];
-    for (const d of gated) if (d.wants(facts)) d.detect(text, found);
+    for (let k = 0; k < gated.length; k++) {
+      const d = gated[k]!;
+      if (d.wants(facts)) d.detect(text, found);
+    }
     return resolveSpans(found, text);
   };
   return {

@@ -75,10 +75,12 @@ export function resolveSpans(spans: readonly Span[], text: string): Span[] {
   if (spans.length <= 1) return [...spans];
   const ranked = sortSmall([...spans], byRank);
   const kept: Span[] = [];
-  for (const s of ranked) {
+  for (let r = 0; r < ranked.length; r++) {
+    const s = ranked[r]!;
     // The earliest start among the kept spans this one overlaps, or -1.
     let firstClash = -1;
-    for (const k of kept) {
+    for (let q = 0; q < kept.length; q++) {
+      const k = kept[q]!;
       if (s.start < k.end && k.start < s.end && (firstClash < 0 || k.start < firstClash))
         firstClash = k.start;
     }
@@ -130,7 +132,8 @@ export function applySpans(text: string, spans: readonly Span[]): string {
   if (spans.length === 0) return text;
   let out = "";
   let at = 0;
-  for (const s of spans) {
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k]!;
     out += text.slice(at, s.start) + PLACEHOLDERS[s.type];
     at = s.end;
   }

@@ -105,7 +105,8 @@ function tryNumberFirst(
     if (m !== null && plausibleName(m[1])) record(text, m, out);
   }
   if (!commaAhead) return;
-  for (const re of COMMA_PATTERNS) {
+  for (let k = 0; k < COMMA_PATTERNS.length; k++) {
+    const re = COMMA_PATTERNS[k]!;
     re.lastIndex = at;
     const m = re.exec(text);
     if (m !== null) record(text, m, out);
@@ -139,26 +140,46 @@ function isRegExpSpace(c: number): boolean {
   );
 }
 
-function isAsciiLetterOrDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
-}
-
 /**
- * Whether a number-first pattern can match at a run of `digits` digits ending at `end`: every
- * one needs at most five digits, then (after an optional letter or "-12"/"/3" part, which is
- * left to the patterns) an optional comma, white space and a letter or digit. Rejects the
- * times, versions, prices and ids that most numbers in posts are without running a pattern.
+ * Whether a number-first pattern can match at a run of `digits` digits ending at `end`. Every
+ * one needs a house number (`NUM`: at most five digits, maybe a letter, maybe "-12" or "/3"
+ * and a letter), then an optional comma, white space and a letter or an ordinal ("5th").
+ * Each way `NUM` can end is tried; a non-ASCII character on the way passes (case-insensitive
+ * Unicode matching folds a few to ASCII letters). Rejects the times, versions, prices, phone
+ * groups and ids that most numbers in posts are without running a pattern.
  */
 function mayStartNumberFirst(text: string, end: number, digits: number): boolean {
   if (digits > 5 || end >= text.length) return false;
-  let i = end;
+  const c = text.charCodeAt(end);
+  if (c >= 128) return true;
+  if (restFits(text, end)) return true;
+  if (isAsciiLetter(c)) return restFits(text, end + 1) || unitPartFits(text, end + 1);
+  return unitPartFits(text, end);
+}
+
+/** Whether a "-12" or "/3" part (and maybe a letter) at `at` can end `NUM` before the rest fits. */
+function unitPartFits(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c >= 128) return true;
+  if (c !== 45 && c !== 47) return false;
+  let i = at + 1;
+  while (i < text.length && i - at <= 5 && isDigitCode(text.charCodeAt(i))) i++;
+  const n = i - at - 1;
+  if (n < 1 || n > 4) return false;
+  const d = text.charCodeAt(i);
+  if (d >= 128) return true;
+  return restFits(text, i) || (isAsciiLetter(d) && restFits(text, i + 1));
+}
+
+/** Whether `,?\s+` and then a letter or an ordinal can follow `NUM` ending at `at`. */
+function restFits(text: string, at: number): boolean {
+  let i = at;
   let c = text.charCodeAt(i);
   if (c === 44) c = text.charCodeAt(++i);
-  else if (!isRegExpSpace(c)) return c >= 128 || c === 45 || c === 47 || isAsciiLetterOrDigit(c);
   if (!isRegExpSpace(c)) return false;
   while (i < text.length && isRegExpSpace(text.charCodeAt(i))) i++;
   c = text.charCodeAt(i);
-  if (c >= 128 || ((c | 32) >= 97 && (c | 32) <= 122)) return true;
+  if (c >= 128 || isAsciiLetter(c)) return true;
   // A digit there can only start an ordinal street name ("100 5th Avenue"): 1–3 digits and
   // st/nd/rd/th; otherwise it is the next group of a phone number, a date or an amount.
   let d = i;
@@ -195,10 +216,17 @@ function suffixAhead(text: string, from: number): boolean {
   return false;
 }
 
-/** Whether a comma followed by white space comes at or after `from` (before a postcode). */
+/**
+ * Whether a comma, white space and a digit or capital letter come at or after `from`: the
+ * postcode (", 75002 Paris", ", SW1A 1AA") both comma patterns need.
+ */
 function commaAhead(text: string, from: number): boolean {
   for (let i = text.indexOf(",", from); i >= 0; i = text.indexOf(",", i + 1)) {
-    if (isRegExpSpace(text.charCodeAt(i + 1))) return true;
+    let k = i + 1;
+    if (!isRegExpSpace(text.charCodeAt(k))) continue;
+    while (k < text.length && isRegExpSpace(text.charCodeAt(k))) k++;
+    const c = text.charCodeAt(k);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return true;
   }
   return false;
 }

@@ -91,22 +91,41 @@ export function verhoeffValid(digits: string): boolean {
 /** Fewest digits each identifier holds: a text with fewer skips that pattern. */
 const MIN_DIGITS = { ssn: 9, nino: 6, dni: 7, codiceFiscale: 7, nir: 14, aadhaar: 12 } as const;
 
-function countDigits(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
-  }
-  return n;
+/** Digit and upper-case ASCII letter counts of a text, for the gates below. */
+interface Counts {
+  digits: number;
+  /** Longest run of consecutive digits. */
+  digitRun: number;
+  /** Longest run of consecutive upper-case ASCII letters. */
+  upperRun: number;
 }
 
-/** Whether `text` holds an upper-case ASCII letter (every letter-bearing identifier does). */
-function hasAsciiUpper(text: string): boolean {
+const counts: Counts = { digits: 0, digitRun: 0, upperRun: 0 };
+
+function count(text: string): Counts {
+  let digits = 0;
+  let digitRun = 0;
+  let upperRun = 0;
+  let d = 0;
+  let u = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (++d > digitRun) digitRun = d;
+      u = 0;
+    } else if (c >= 65 && c <= 90) {
+      if (++u > upperRun) upperRun = u;
+      d = 0;
+    } else {
+      d = 0;
+      u = 0;
+    }
   }
-  return false;
+  counts.digits = digits;
+  counts.digitRun = digitRun;
+  counts.upperRun = upperRun;
+  return counts;
 }
 
 type Valid = (m: RegExpExecArray) => boolean;
@@ -127,17 +146,19 @@ const codiceFiscale: Valid = (m) => codiceFiscaleValid(m[0]);
 
 /**
  * Appends a `national_id` span for each identifier in `text`. Each pattern runs only when the
- * text has as many digits as the identifier holds (and, for the letter-bearing ones, an
- * upper-case letter), so most texts run none.
+ * text has as many digits as the identifier holds, the longest digit run it needs (an SSN
+ * group of three, Aadhaar's four, the DNI's seven) and, for the letter-bearing ones, the
+ * run of capitals (a NINO's two, a codice fiscale's six), so most texts run none.
  */
 export function detectNationalIds(text: string, out: Span[]): void {
-  const digits = countDigits(text);
-  if (digits < MIN_DIGITS.nino) return;
-  if (digits >= MIN_DIGITS.ssn) scan(text, SSN, ssn, out);
-  if (digits >= MIN_DIGITS.nir) scan(text, NIR, nir, out);
-  if (digits >= MIN_DIGITS.aadhaar) scan(text, AADHAAR, aadhaar, out);
-  if (!hasAsciiUpper(text)) return;
+  const c = count(text);
+  if (c.digits < MIN_DIGITS.nino) return;
+  if (c.digits >= MIN_DIGITS.ssn && c.digitRun >= 3) scan(text, SSN, ssn, out);
+  if (c.digits >= MIN_DIGITS.nir) scan(text, NIR, nir, out);
+  if (c.digits >= MIN_DIGITS.aadhaar && c.digitRun >= 4) scan(text, AADHAAR, aadhaar, out);
+  if (c.upperRun < 2) return;
   scan(text, NINO, nino, out);
-  if (digits >= MIN_DIGITS.dni) scan(text, DNI, dni, out);
-  if (digits >= MIN_DIGITS.codiceFiscale) scan(text, CODICE_FISCALE, codiceFiscale, out);
+  if (c.digits >= MIN_DIGITS.dni && c.digitRun >= 7) scan(text, DNI, dni, out);
+  if (c.digits >= MIN_DIGITS.codiceFiscale && c.upperRun >= 6)
+    scan(text, CODICE_FISCALE, codiceFiscale, out);
 }

@@ -111,10 +111,12 @@ function phoneShaped(count: number): boolean {
 /** Whether the first group, starting at `first`, begins with an international prefix (00, 011). */
 function internationalPrefix(text: string, first: number): boolean {
   const g = groupLength[0]!;
-  const at = (k: number): number => text.charCodeAt(first + k);
-  if (at(0) !== 48) return false;
-  if (g >= 3 && at(1) === 48 && at(2) >= 49 && at(2) <= 57) return true;
-  return g >= 4 && at(1) === 49 && at(2) === 49 && at(3) >= 49 && at(3) <= 57;
+  if (text.charCodeAt(first) !== 48) return false;
+  const c1 = text.charCodeAt(first + 1);
+  const c2 = text.charCodeAt(first + 2);
+  if (g >= 3 && c1 === 48 && c2 >= 49 && c2 <= 57) return true;
+  const c3 = text.charCodeAt(first + 3);
+  return g >= 4 && c1 === 49 && c2 === 49 && c3 >= 49 && c3 <= 57;
 }
 
 function digitsOf(text: string, start: number, end: number): string {
