@@ -1,9 +1,10 @@
 /**
  * `traingate build` (contract §5), planned inside DuckDB: the export is scanned and checked
  * in DuckDB, the policy is compiled to the same SQL `traingate compile --dialect duckdb`
- * prints (plus pass-through columns), and the dataset is written by DuckDB in id order. Rows
- * never pass through JavaScript one by one; only text redaction does, in batches on worker
- * threads, and the sorted ids stream back once for the Merkle root.
+ * prints (plus pass-through columns) and run in one aggregated pass that keeps only the
+ * included rows and a count per reason, and the dataset is written by DuckDB in id order.
+ * Rows never pass through JavaScript one by one; only text redaction does, in batches on
+ * worker threads. The Merkle leaves are hashed in DuckDB (docs/build.md, "How it runs").
  *
  * Memory stays bounded: DuckDB gets a memory_limit and a spill folder inside the staging
  * folder, so sorts and joins larger than RAM go to disk.
@@ -291,10 +292,16 @@ async function decideAndWrite(
   let textExpr = "d.text";
   let redactedJoin = "";
   if (started.redactor !== null && included > 0) {
-    const pool = await started.redactor;
-    await redactInto(db, conn, pool, progress, included);
-    // The workers' memory (their detectors and heaps) is freed before the final sort.
-    await pool.close();
+    try {
+      const pool = await started.redactor;
+      await redactInto(db, conn, pool, progress, included);
+      // The workers' memory (their detectors and heaps) is freed before the final sort.
+      await pool.close();
+    } catch (e) {
+      // The second connection finishes before the database is closed.
+      await merkleDone.catch(() => undefined);
+      throw e;
+    }
     textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
     redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
   }
