@@ -130,7 +130,8 @@ function toStored(r: EventWithContext): StoredConsentEvent {
   };
 }
 
-function toMember(r: LedgerTables["ledger_members"]): StoredMember {
+/** A member row as read back. */
+export function toMember(r: LedgerTables["ledger_members"]): StoredMember {
   return {
     id: r.id,
     country: r.country,

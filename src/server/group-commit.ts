@@ -4,6 +4,11 @@
  * opt-outs cost one durable commit instead of N. Each request still gets its own stored
  * events, audit entries and idempotent response. If a batch fails (one erased member, one
  * reused key), its requests are retried one by one so each gets its own outcome.
+ *
+ * Two batches may be in flight: while one holds the ledger's write lock and commits, the next
+ * is already sent and waits for the lock (PostgreSQL), so the time of its first round trip is
+ * not added to the commit cycle. The ledger still serializes them: positions, audit entries
+ * and commits stay in order. On SQLite one batch at a time (see the constructor).
  */
 import type { AppendRequest, LedgerStore, StoredConsentEvent } from "../ledger/ledger-store.js";
 
@@ -17,35 +22,48 @@ interface Pending {
 export class GroupCommitter {
   readonly #store: LedgerStore;
   readonly #maxBatch: number;
+  readonly #maxInFlight: number;
   #queue: Pending[] = [];
-  #running = false;
+  #inFlight = 0;
+  #scheduled = false;
 
-  constructor(store: LedgerStore, maxBatch = 256) {
+  /**
+   * `maxInFlight` defaults to 2 on PostgreSQL and 1 on SQLite, whose one synchronous
+   * connection cannot overlap anything (a second batch would only be a smaller one).
+   */
+  constructor(
+    store: LedgerStore,
+    maxBatch = 256,
+    maxInFlight = store.backend === "postgres" ? 2 : 1,
+  ) {
     this.#store = store;
     this.#maxBatch = maxBatch;
+    this.#maxInFlight = maxInFlight;
   }
 
   /** Appends one request's events; resolves once they are durably committed. */
   append(request: AppendRequest): Promise<StoredConsentEvent[]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ request, resolve, reject });
-      if (!this.#running) {
-        this.#running = true;
-        // Let requests already on their way join this commit.
-        setImmediate(() => void this.#drain());
-      }
+      this.#schedule();
     });
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
-        await this.#commit(batch);
-      }
-    } finally {
-      this.#running = false;
-    }
+  /** Starts a batch soon, letting requests already on their way join it. */
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= this.#maxInFlight || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#inFlight >= this.#maxInFlight || this.#queue.length === 0) return;
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      this.#inFlight++;
+      void this.#commit(batch).finally(() => {
+        this.#inFlight--;
+        this.#schedule();
+      });
+      this.#schedule();
+    });
   }
 
   async #commit(batch: Pending[]): Promise<void> {

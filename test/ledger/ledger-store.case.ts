@@ -661,5 +661,16 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
         expect((await store.history(m)).map((e) => e.memberId)).toEqual([m]);
       }
     });
+
+    it("reads many members at once, each id once, unknown ids left out", async () => {
+      await store.upsertMembers([
+        { id: "gm1", country: "DE" },
+        { id: 'gm"2', country: null },
+      ]);
+      const found = await store.getMembers(["gm1", 'gm"2', "gm-unknown", "gm1"]);
+      expect([...found.keys()].sort()).toEqual(['gm"2', "gm1"]);
+      expect(found.get("gm1")).toEqual({ id: "gm1", country: "DE", erasedAt: null });
+      expect(await store.getMembers([])).toEqual(new Map());
+    });
   });
 }

@@ -30,8 +30,9 @@ import {
   parseAppendRequests,
   STATE_WINS_SQL,
   storedAppends,
+  toMember,
 } from "../kysely-ledger-store.js";
-import type { AppendRequest, StoredConsentEvent } from "../ledger-store.js";
+import type { AppendRequest, StoredConsentEvent, StoredMember } from "../ledger-store.js";
 import type { LedgerTables } from "../ledger-tables.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
 
@@ -147,17 +148,24 @@ const IMPORT_SQL = `
 const ARRAY_QUOTE = /["\\]/;
 
 /**
- * A text[] literal of one column of `rows`, every element quoted (so commas, braces, spaces
- * and the word NULL stay text) with `"` and `\` escaped. pg would build the same literal, but
- * escapes every element with two regular-expression replaces; an import sends millions.
+ * A text[] literal of one column of `rows`: every element quoted (so commas, braces, spaces
+ * and the word NULL stay text) with `"` and `\` escaped, null as NULL. pg would build the
+ * same literal, but escapes every element with two regular-expression replaces; an import
+ * sends millions.
  */
-export function textArray<T>(rows: readonly T[], column: (row: T) => string): string {
+export function textArray<T>(rows: readonly T[], column: (row: T) => string | null): string {
   const parts = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const v = column(rows[i]!);
-    parts[i] = ARRAY_QUOTE.test(v) ? `"${v.replace(/["\\]/g, "\\$&")}"` : `"${v}"`;
+    if (v === null) parts[i] = "NULL";
+    else parts[i] = ARRAY_QUOTE.test(v) ? `"${v.replace(/["\\]/g, "\\$&")}"` : `"${v}"`;
   }
   return `{${parts.join(",")}}`;
+}
+
+/** A bigint[] or integer[] literal of one column of `rows` (safe integers). */
+export function intArray<T>(rows: readonly T[], column: (row: T) => number): string {
+  return `{${rows.map(column).join(",")}}`;
 }
 
 /** int8 (OID 20) as a JS number: positions and µs instants stay below 2^53. */
@@ -223,6 +231,23 @@ export class PostgresLedgerStore extends KyselyLedgerStore {
     await sql.raw(LOCK_SQL).execute(trx);
   }
 
+  /** One prepared statement for any number of ids (the API's batched lookups). */
+  override async getMembers(memberIds: readonly string[]): Promise<Map<string, StoredMember>> {
+    const out = new Map<string, StoredMember>();
+    if (memberIds.length === 0) return out;
+    const r = await this.pool.query<{
+      id: string;
+      country: string | null;
+      erased_at: number | null;
+    }>({
+      name: "traingate_members_v1",
+      text: "select id, country, erased_at from ledger_members where id = any($1::text[])",
+      values: [textArray(memberIds, (id) => id)],
+    });
+    for (const m of r.rows) out.set(m.id, toMember(m));
+    return out;
+  }
+
   /**
    * Group commit in three round trips, whatever the batch size (the generic version takes
    * about ten): (1) BEGIN, the writers' lock, the audit head and the batch's positions, in one
@@ -263,37 +288,37 @@ export class PostgresLedgerStore extends KyselyLedgerStore {
         name: "traingate_append_batch_v1",
         text: APPEND_SQL,
         values: [
-          inserted.map((e) => e.member_id),
-          inserted.map((e) => e.position),
-          inserted.map((e) => e.id),
-          inserted.map((e) => e.purpose),
-          inserted.map((e) => e.choice),
-          inserted.map((e) => e.at),
-          inserted.map((e) => e.source),
+          textArray(inserted, (e) => e.member_id),
+          intArray(inserted, (e) => e.position),
+          textArray(inserted, (e) => e.id),
+          textArray(inserted, (e) => e.purpose),
+          textArray(inserted, (e) => e.choice),
+          intArray(inserted, (e) => e.at),
+          textArray(inserted, (e) => e.source),
           now,
-          stored.map((e) => e.requestId),
-          stored.map((e) => e.actor),
-          winners.map((e) => e.member_id),
-          winners.map((e) => e.purpose),
-          winners.map((e) => e.choice),
-          winners.map((e) => e.at),
-          winners.map((e) => e.source),
-          winners.map((e) => e.position),
-          audit.map((a) => a.seq),
-          audit.map((a) => a.at),
-          audit.map((a) => a.actor),
-          audit.map((a) => a.action),
-          audit.map((a) => a.subject),
-          audit.map((a) => a.request_id),
-          audit.map((a) => a.details),
-          audit.map((a) => a.prev_hash),
-          audit.map((a) => a.entry_hash),
-          idem.map((i) => i.scope),
-          idem.map((i) => i.key),
-          idem.map((i) => i.request_hash),
-          idem.map((i) => i.status),
-          idem.map((i) => i.body),
-          idem.map((i) => i.created_at),
+          textArray(stored, (e) => e.requestId),
+          textArray(stored, (e) => e.actor),
+          textArray(winners, (e) => e.member_id),
+          textArray(winners, (e) => e.purpose),
+          textArray(winners, (e) => e.choice),
+          intArray(winners, (e) => e.at),
+          textArray(winners, (e) => e.source),
+          intArray(winners, (e) => e.position),
+          intArray(audit, (a) => a.seq),
+          intArray(audit, (a) => a.at),
+          textArray(audit, (a) => a.actor),
+          textArray(audit, (a) => a.action),
+          textArray(audit, (a) => a.subject),
+          textArray(audit, (a) => a.request_id),
+          textArray(audit, (a) => a.details),
+          textArray(audit, (a) => a.prev_hash),
+          textArray(audit, (a) => a.entry_hash),
+          textArray(idem, (i) => i.scope),
+          textArray(idem, (i) => i.key),
+          textArray(idem, (i) => i.request_hash),
+          intArray(idem, (i) => i.status),
+          textArray(idem, (i) => i.body),
+          intArray(idem, (i) => i.created_at),
         ],
       });
       const outcome = r.rows[0]!;
@@ -342,7 +367,7 @@ export class PostgresLedgerStore extends KyselyLedgerStore {
       select * from unnest(
         ${textArray(rows, (e) => e.id)}::text[], ${textArray(rows, (e) => e.member_id)}::text[],
         ${textArray(rows, (e) => e.purpose)}::text[], ${textArray(rows, (e) => e.choice)}::text[],
-        ${`{${rows.map((e) => e.at).join(",")}}`}::bigint[], ${textArray(rows, (e) => e.source)}::text[]
+        ${intArray(rows, (e) => e.at)}::bigint[], ${textArray(rows, (e) => e.source)}::text[]
       )`.execute(trx);
     return 0;
   }
