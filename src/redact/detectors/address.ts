@@ -150,25 +150,38 @@ function isRegExpSpace(c: number): boolean {
  */
 function mayStartNumberFirst(text: string, end: number, digits: number): boolean {
   if (digits > 5 || end >= text.length) return false;
-  const c = text.charCodeAt(end);
-  if (c >= 128) return true;
   if (restFits(text, end)) return true;
-  if (isAsciiLetter(c)) return restFits(text, end + 1) || unitPartFits(text, end + 1);
+  if (isLatinLetter(text.charCodeAt(end)))
+    return restFits(text, end + 1) || unitPartFits(text, end + 1);
   return unitPartFits(text, end);
 }
+
+/**
+ * Whether `[a-z]` matches `c` in a case-insensitive Unicode pattern: the ASCII letters, and
+ * the long s and the Kelvin sign, which fold to "s" and "k".
+ */
+function isLatinLetter(c: number): boolean {
+  return isAsciiLetter(c) || c === 0x17f || c === 0x212a;
+}
+
+/** Whether the character at `i` is a letter (`\p{L}`), astral ones included. */
+function isLetterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return isAsciiLetter(c);
+  return LETTER.test(String.fromCodePoint(text.codePointAt(i)!));
+}
+
+const LETTER = /^\p{L}$/u;
 
 /** Whether a "-12" or "/3" part (and maybe a letter) at `at` can end `NUM` before the rest fits. */
 function unitPartFits(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
-  if (c >= 128) return true;
   if (c !== 45 && c !== 47) return false;
   let i = at + 1;
   while (i < text.length && i - at <= 5 && isDigitCode(text.charCodeAt(i))) i++;
   const n = i - at - 1;
   if (n < 1 || n > 4) return false;
-  const d = text.charCodeAt(i);
-  if (d >= 128) return true;
-  return restFits(text, i) || (isAsciiLetter(d) && restFits(text, i + 1));
+  return restFits(text, i) || (isLatinLetter(text.charCodeAt(i)) && restFits(text, i + 1));
 }
 
 /** Whether `,?\s+` and then a letter or an ordinal can follow `NUM` ending at `at`. */
@@ -178,8 +191,7 @@ function restFits(text: string, at: number): boolean {
   if (c === 44) c = text.charCodeAt(++i);
   if (!isRegExpSpace(c)) return false;
   while (i < text.length && isRegExpSpace(text.charCodeAt(i))) i++;
-  c = text.charCodeAt(i);
-  if (c >= 128 || isAsciiLetter(c)) return true;
+  if (isLetterAt(text, i)) return true;
   // A digit there can only start an ordinal street name ("100 5th Avenue"): 1–3 digits and
   // st/nd/rd/th; otherwise it is the next group of a phone number, a date or an amount.
   let d = i;
@@ -187,7 +199,7 @@ function restFits(text: string, at: number): boolean {
   if (d === i || d - i > 3) return false;
   const a = text.charCodeAt(d);
   const b = text.charCodeAt(d + 1);
-  if (a >= 128 || b >= 128) return true;
+  if (a === 0x17f || b === 0x17f) return true;
   const pair = String.fromCharCode(a | 32, b | 32);
   return pair === "st" || pair === "nd" || pair === "rd" || pair === "th";
 }
@@ -195,9 +207,10 @@ function restFits(text: string, at: number): boolean {
 /**
  * Whether one of the 2nd to 6th white-space separated chunks after the number chunk at
  * `from` starts with a street suffix ("Street", "Rd.", "Ave,"): `NUMBER_FIRST` puts its
- * suffix there (after up to four name words and a compass word). Conservative: a chunk whose
- * leading ASCII letters run into a non-ASCII character passes, since case-insensitive
- * Unicode matching folds a few of those to ASCII letters.
+ * suffix there (after up to four name words and a compass word). The suffix is then exactly
+ * the chunk's leading ASCII letters (a letter after them would fail the pattern's
+ * `(?![\p{L}\p{N}])`), unless a long s or Kelvin sign follows them, which case-insensitive
+ * Unicode matching folds to ASCII: such a chunk passes.
  */
 function suffixAhead(text: string, from: number): boolean {
   const n = text.length;
@@ -208,7 +221,9 @@ function suffixAhead(text: string, from: number): boolean {
     const start = i;
     while (i < n && isAsciiLetter(text.charCodeAt(i))) i++;
     if (chunk >= 2) {
-      if (i < n && text.charCodeAt(i) >= 128) return true;
+      // The suffix is the chunk's leading ASCII letters, unless a folding letter follows them.
+      const next = text.charCodeAt(i);
+      if (next === 0x17f || next === 0x212a) return true;
       if (i > start && SUFFIX_HASHES.has(letterHash(text, start, i))) return true;
     }
     while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
