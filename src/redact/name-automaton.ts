@@ -10,11 +10,19 @@
 import { foldCase } from "./chars.js";
 
 /** Case- and whitespace-insensitive key of a code unit: every kind of space matches a space. */
-function key(code: number): number {
+function keyOf(code: number): number {
   // Tab, newline, vertical tab, form feed, carriage return, no-break space, narrow no-break space.
   if (code === 9 || code === 10 || code === 11 || code === 12 || code === 13) return 32;
   if (code === 0xa0 || code === 0x202f || code === 0x2007) return 32;
   return foldCase(code);
+}
+
+/** `keyOf` of every code unit, so the matching loops do one table lookup per character. */
+const KEY = new Uint16Array(65536);
+for (let c = 0; c < 65536; c++) KEY[c] = keyOf(c);
+
+function key(code: number): number {
+  return KEY[code]!;
 }
 
 /** Normalises a pattern as the automaton sees it: trimmed, spaces collapsed, case folded. */
@@ -157,12 +165,14 @@ export class NameAutomaton {
    */
   findAt(text: string, start: number, onMatch: OnMatch): void {
     const n = text.length;
-    let state = 0;
-    for (let i = start; i < n; i++) {
-      state = this.next(state, key(text.charCodeAt(i)));
-      if (state === 0) return;
-      const p = this.terminal[state]!;
+    const terminal = this.terminal;
+    // The first two steps through the dense tables, the rest by binary search.
+    let state = this.rootNext[KEY[text.charCodeAt(start)]!]!;
+    for (let i = start; state !== 0; ) {
+      const p = terminal[state]!;
       if (p >= 0) onMatch(start, i + 1, p);
+      if (++i >= n) return;
+      state = this.next(state, KEY[text.charCodeAt(i)]!);
     }
   }
 
