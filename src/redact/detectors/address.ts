@@ -263,12 +263,15 @@ function compoundBefore(text: string, at: number): boolean {
 export function detectAddresses(text: string, out: Span[]): void {
   let spaced = false;
   let compound = false;
+  // A capital letter right before a digit, where a UK postcode ("SW1A 1AA") starts its digits.
+  let postcode = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) continue;
     let e = i + 1;
     while (e < text.length && isDigitCode(text.charCodeAt(e))) e++;
     const before = i === 0 ? -1 : text.charCodeAt(i - 1);
+    if (before >= 65 && before <= 90) postcode = true;
     if ((before < 0 || !isWordChar(before)) && mayStartNumberFirst(text, e, e - i)) {
       const suffix = suffixAhead(text, e);
       const comma = commaAhead(text, e);
@@ -282,7 +285,7 @@ export function detectAddresses(text: string, out: Span[]): void {
   }
   if (spaced && HAS_TYPE_WORD.test(text)) scan(text, TYPE_FIRST, out);
   if (compound) scan(text, COMPOUND, out);
-  if (/[A-Z]\d/.test(text)) scan(text, POSTCODE_ONLY, out);
+  if (postcode) scan(text, POSTCODE_ONLY, out);
 }
 
 function isDigitCode(c: number): boolean {

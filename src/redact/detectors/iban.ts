@@ -112,8 +112,32 @@ export function ibanValid(iban: string): boolean {
   return rest === 1;
 }
 
+/** Whether `[a-z]` matches `c` under the `iu` flags (ASCII letters, long s, Kelvin sign). */
+function isLatinLetter(c: number): boolean {
+  return ((c | 32) >= 97 && (c | 32) <= 122) || c === 0x17f || c === 0x212a;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether two letters and two digits (a country code and check digits) occur in `text`. */
+function hasIbanStart(text: string): boolean {
+  for (let i = 2; i + 1 < text.length; i++) {
+    if (
+      isDigit(text.charCodeAt(i)) &&
+      isDigit(text.charCodeAt(i + 1)) &&
+      isLatinLetter(text.charCodeAt(i - 1)) &&
+      isLatinLetter(text.charCodeAt(i - 2))
+    )
+      return true;
+  }
+  return false;
+}
+
 /** Appends an `iban` span for each valid IBAN in `text`. */
 export function detectIbans(text: string, out: Span[]): void {
+  if (!hasIbanStart(text)) return;
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
     const compact = m[0].replace(/ /g, "").toUpperCase();
