@@ -44,9 +44,11 @@ export function createRedactor(options: RedactorOptions): Redactor {
     gated.push({ detect: (text, out) => members.detect(text, out), wants: () => true });
   }
   const facts = emptyFacts();
+  // Reused for every text: `resolveSpans` returns a new array and keeps no reference to it.
+  const found: Span[] = [];
   const spans = (text: string): Span[] => {
     scanFacts(text, facts);
-    const found: Span[] = [];
+    found.length = 0;
     for (let k = 0; k < gated.length; k++) {
       const d = gated[k]!;
       if (d.wants(facts)) d.detect(text, found);

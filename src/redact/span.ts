@@ -72,8 +72,8 @@ const MIN_ADDRESS = 6;
  * Springfield"); any other overlapping span is dropped. Returns the spans sorted by start.
  */
 export function resolveSpans(spans: readonly Span[], text: string): Span[] {
-  if (spans.length <= 1) return [...spans];
-  const ranked = sortSmall([...spans], byRank);
+  if (spans.length <= 1) return spans.slice();
+  const ranked = sortSmall(spans.slice(), byRank);
   const kept: Span[] = [];
   for (let r = 0; r < ranked.length; r++) {
     const s = ranked[r]!;
