@@ -1,0 +1,101 @@
+/**
+ * The cheap scans only save work: whatever they skip, the detectors would not have found.
+ * Checked differentially (as Zod checks its fast path against the interpreted one): the
+ * gated redactor against every detector run on every text, and the member-name trie walk
+ * from word starts against the full Aho-Corasick scan filtered to word boundaries.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { generatePiiSet } from "../../eval/generate-pii-set.js";
+import { isUpper, wordEndsAt, wordStartsAt } from "./chars.js";
+import { DETECTORS } from "./detectors/index.js";
+import { MemberNameDetector } from "./detectors/member-names.js";
+import { detectPersons } from "./detectors/person.js";
+import { NameAutomaton } from "./name-automaton.js";
+import { createRedactor } from "./redactor.js";
+import type { Span } from "./span.js";
+import { resolveSpans } from "./span.js";
+
+/** Texts where a gate is tight: ordinals, unit numbers, folding letters, emoji after numbers. */
+const EDGES = [
+  "We moved to 100 5th Avenue, New York, NY 10011 last week",
+  "Flat 12-3 Main Street is ours, and 7/2B High Rd too",
+  "I live at 221B Baker Street, London NW1 6XE",
+  "Wir wohnen in der Hauptstr. 5, 10115 Berlin.",
+  "Nuova casa: Via Roma 10, 00184 Roma. Venite!",
+  "send it to 45 Jacob Meadow, 7396 Dickensport please",
+  "postcode SW1A 1AA only, and 12 Dover \u017ftreet",
+  "5 📱 Main Street and 7°C at 3 pm, 10\u00a0Downing Street",
+  "see WWW.Example.org/x and Example.COM/path today",
+  "call 0044 20 7946 0958 or 0116 948 4924, ssn 123-45-6789",
+  "IPv6 fe80::1 and a::b, also 10:30",
+  "mail me: jo@example.org, @jo_doe and u/throwaway_1",
+  "NI AB123456C, DNI 12345678Z, CF RSSMRA85T10A562S",
+  "Hey ANNA, call me 5551234567 or A56319335",
+  "1941–2024 🕊️ RIP Jane Doe",
+];
+
+/** What the redactor would report if every detector ran on every text. */
+function ungated(text: string, members: MemberNameDetector): Span[] {
+  const out: Span[] = [];
+  for (const d of Object.values(DETECTORS)) d.detect(text, out);
+  members.detect(text, out);
+  return resolveSpans(out, text);
+}
+
+describe("cheap scans", () => {
+  it("never hide a span: the gated redactor finds what every detector run ungated finds", () => {
+    const set = generatePiiSet(3000, 7);
+    const members = new MemberNameDetector(set.memberNames);
+    const redactor = createRedactor({ memberNames: set.memberNames, enabled: {} });
+    const texts = [...EDGES, ...set.texts.map((t) => t.text)];
+    let spans = 0;
+    for (const text of texts) {
+      const want = ungated(text, members);
+      spans += want.length;
+      expect(redactor.spans(text), text).toEqual(want);
+    }
+    // Most generated posts carry PII, so the comparison says something.
+    expect(spans).toBeGreaterThan(texts.length / 2);
+  });
+
+  it("walk the member-name trie from word starts only, finding what the full automaton finds", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^[abAB'(-][abAB' -]{0,5}$/), { minLength: 1, maxLength: 8 }),
+        fc.stringMatching(/^[abAB '(\-.,]{0,40}$/),
+        (names, text) => {
+          const detector = new MemberNameDetector(names);
+          const got: Span[] = [];
+          detector.detect(text, got);
+          // The former implementation: every occurrence, then the word-boundary filters.
+          const automaton = new NameAutomaton(names.filter((n) => /[abAB].*[abAB]/.test(n)));
+          const want: Span[] = [];
+          automaton.findAll(text, (start, end, p) => {
+            if (!wordStartsAt(text, start) || !wordEndsAt(text, end)) return;
+            if (!automaton.patterns[p]!.includes(" ") && !isUpper(text.charCodeAt(start))) return;
+            want.push({ start, end, type: "member_name" });
+          });
+          const key = (s: Span) => `${s.start}:${s.end}`;
+          expect(got.map(key).sort()).toEqual(want.map(key).sort());
+        },
+      ),
+    );
+  });
+
+  it("keep person names right after the token cache has been overwritten many times", () => {
+    const text = "Judy met Donald van der Voet in Paris, thanks priya";
+    const before: Span[] = [];
+    detectPersons(text, before);
+    expect(before.map((s) => text.slice(s.start, s.end))).toEqual([
+      "Judy",
+      "Donald van der Voet",
+      "priya",
+    ]);
+    // Far more distinct words than the cache has slots: every slot is overwritten.
+    for (let i = 0; i < 300_000; i++) detectPersons(`Zq${i.toString(36)} xv${i}k`, []);
+    const after: Span[] = [];
+    detectPersons(text, after);
+    expect(after).toEqual(before);
+  });
+});
