@@ -123,6 +123,16 @@ describe("iban", () => {
     expect(found(detectIbans, "de89370400440532013000")).toEqual(["de89370400440532013000"]);
     expect(found(detectIbans, "GB82WEST12345698765433")).toEqual([]);
   });
+  it("finds an IBAN followed by a short word, which its last groups' pattern would take", () => {
+    expect(found(detectIbans, "pay GB82 WEST 1234 5698 7654 32 for rent")).toEqual([
+      "GB82 WEST 1234 5698 7654 32",
+    ]);
+    expect(found(detectIbans, "de89370400440532013000 and GB82WEST12345698765432 ok")).toEqual([
+      "de89370400440532013000",
+      "GB82WEST12345698765432",
+    ]);
+    expect(found(detectIbans, "GB82 WEST 1234 5698 7654 33 for rent")).toEqual([]);
+  });
 });
 
 describe("national id", () => {

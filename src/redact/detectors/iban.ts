@@ -135,12 +135,28 @@ function hasIbanStart(text: string): boolean {
   return false;
 }
 
+/**
+ * The length of the longest prefix of `candidate` that is a valid IBAN, ending at the
+ * candidate's end or before one of its spaces, or 0. The pattern's last groups may be a
+ * short word after the IBAN ("DE89 3704 0044 0532 0130 00 for rent" takes " for"), so the
+ * groups are dropped from the end until the check passes.
+ */
+function validPrefix(candidate: string): number {
+  for (let end = candidate.length; end > 0; end = candidate.lastIndexOf(" ", end - 1)) {
+    if (ibanValid(candidate.slice(0, end).replace(/ /g, "").toUpperCase())) return end;
+  }
+  return 0;
+}
+
 /** Appends an `iban` span for each valid IBAN in `text`. */
 export function detectIbans(text: string, out: Span[]): void {
   if (!hasIbanStart(text)) return;
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-    const compact = m[0].replace(/ /g, "").toUpperCase();
-    if (ibanValid(compact)) out.push({ start: m.index, end: m.index + m[0].length, type: "iban" });
+    const end = validPrefix(m[0]);
+    if (end === 0) continue;
+    out.push({ start: m.index, end: m.index + end, type: "iban" });
+    // What followed a shortened IBAN is scanned again.
+    CANDIDATE.lastIndex = m.index + end;
   }
 }
