@@ -19,14 +19,12 @@ export async function merkleRootInDuckDb(
   relation: string,
   idColumn: string,
 ): Promise<string> {
+  // strlen is the UTF-8 byte length; the pieces are hex, joined in id order by row number.
   const r = await conn.runAndReadAll(`SELECT
-      sha256(unhex('00' || string_agg(printf('%08x', octet_length(encode(id))) || hex(id), '' ORDER BY id)))
-    FROM (
-      SELECT ${idColumn} AS id, (ROW_NUMBER() OVER (ORDER BY ${idColumn}) - 1) // ${CHUNK_SIZE} AS chunk
-      FROM ${relation}
-    )
-    GROUP BY chunk
-    ORDER BY chunk`);
+      sha256(unhex('00' || string_agg(lpad(to_hex(strlen(id)), 8, '0') || hex(id), '' ORDER BY rn)))
+    FROM (SELECT ${idColumn} AS id, ROW_NUMBER() OVER (ORDER BY ${idColumn}) - 1 AS rn FROM ${relation})
+    GROUP BY rn // ${CHUNK_SIZE}
+    ORDER BY rn // ${CHUNK_SIZE}`);
   const leaves = r.getRows().map((row) => Buffer.from(String(row[0]), "hex"));
   return treeRoot(leaves).toString("hex");
 }

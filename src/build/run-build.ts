@@ -266,67 +266,79 @@ async function decideAndWrite(
     );
   }
 
-  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection, while
-  // the main one feeds the redaction workers (DuckDB's threads would idle then); it is done
-  // before the dataset is written, so the two sorts never hold memory at the same time.
-  const reader = await db.connect();
-  const includedIds = "(SELECT item_id FROM decided WHERE reason IS NULL)";
-  const merkleDone = progress
-    .stage("merkle", included, async (tick) => {
-      const root = await merkleRootInDuckDb(reader, includedIds, "item_id");
-      if (!opts.collectIds) return { root, ids: undefined };
-      const ids: string[] = [];
-      await streamColumn(
-        reader,
-        `SELECT item_id FROM ${includedIds} ORDER BY item_id`,
-        (values) => {
-          for (const v of values) ids.push(String(v));
-          tick(values.length);
-        },
-      );
-      return { root, ids };
-    })
-    .finally(() => reader.closeSync());
-  merkleDone.catch(() => undefined);
-
-  let textExpr = "d.text";
-  let redactedJoin = "";
-  if (started.redactor !== null && included > 0) {
+  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection. With
+  // redaction it runs while the main connection feeds the workers (DuckDB's threads would idle
+  // then); without, after the dataset is written, while JavaScript hashes the output file.
+  // Either way it never sorts at the same time as the COPY.
+  const redacting = started.redactor !== null && included > 0;
+  const startMerkle = async (): Promise<{ root: string; ids: string[] | undefined }> => {
+    const reader = await db.connect();
     try {
+      return await progress.stage("merkle", included, async (tick) => {
+        const includedIds = "(SELECT item_id FROM decided WHERE reason IS NULL)";
+        const root = await merkleRootInDuckDb(reader, includedIds, "item_id");
+        if (!opts.collectIds) return { root, ids: undefined };
+        const ids: string[] = [];
+        await streamColumn(
+          reader,
+          `SELECT item_id FROM ${includedIds} ORDER BY item_id`,
+          (values) => {
+            for (const v of values) ids.push(String(v));
+            tick(values.length);
+          },
+        );
+        return { root, ids };
+      });
+    } finally {
+      reader.closeSync();
+    }
+  };
+  let merkleDone: ReturnType<typeof startMerkle> | null = null;
+  const file = opts.format === "jsonl" ? "dataset.jsonl" : "dataset.parquet";
+  try {
+    let textExpr = "d.text";
+    let redactedJoin = "";
+    if (redacting && started.redactor !== null) {
+      merkleDone = startMerkle();
+      merkleDone.catch(() => undefined);
       const pool = await started.redactor;
       await redactInto(db, conn, pool, progress, included);
       // The workers' memory (their detectors and heaps) is freed before the final sort.
       await pool.close();
-    } catch (e) {
-      // The second connection finishes before the database is closed.
-      await merkleDone.catch(() => undefined);
-      throw e;
+      textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
+      redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
+      await merkleDone;
     }
-    textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
-    redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
+    const { inner, outer } = hmacPads(opts.key);
+    await progress.stage(
+      "write",
+      included,
+      () =>
+        conn.run(`COPY (
+          WITH authors AS (
+            -- One HMAC per distinct author, not per item: authors write many items each.
+            SELECT author_id,
+              sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
+            FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
+          )
+          SELECT d.item_id AS id, a.author, d.kind, ${instantText("d.created_at")} AS created_at, d.lang,
+            ${textExpr} AS text
+          FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id ${redactedJoin}
+          WHERE d.reason IS NULL
+          ORDER BY d.item_id
+        ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),
+      conn,
+    );
+  } catch (e) {
+    // The second connection finishes before the database is closed.
+    await merkleDone?.catch(() => undefined);
+    throw e;
   }
+  merkleDone ??= startMerkle();
+  const outputSha = sha256File(join(dir, file));
+  outputSha.catch(() => undefined);
   const { root: merkleRoot, ids } = await merkleDone;
-  const { inner, outer } = hmacPads(opts.key);
-  const file = opts.format === "jsonl" ? "dataset.jsonl" : "dataset.parquet";
-  await progress.stage(
-    "write",
-    included,
-    () =>
-      conn.run(`COPY (
-        WITH authors AS (
-          -- One HMAC per distinct author, not per item: authors write many items each.
-          SELECT author_id,
-            sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
-          FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
-        )
-        SELECT d.item_id AS id, a.author, d.kind, ${instantText("d.created_at")} AS created_at, d.lang,
-          ${textExpr} AS text
-        FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id ${redactedJoin}
-        WHERE d.reason IS NULL
-        ORDER BY d.item_id
-      ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),
-    conn,
-  );
+  const outputSha256 = await outputSha;
   let authorIds: string[] | undefined;
   if (opts.collectIds) {
     authorIds = [];
@@ -383,7 +395,7 @@ async function decideAndWrite(
     output: {
       path: file,
       format: opts.format,
-      sha256: await sha256File(join(dir, file)),
+      sha256: outputSha256,
       rows: included,
     },
     merkle_root: merkleRoot,
