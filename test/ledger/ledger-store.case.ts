@@ -501,6 +501,13 @@ export function ledgerSuite(name: string, backend: () => Promise<LedgerBackend>)
           ]),
         ),
       ).toBe("TG_E_CONFLICT");
+      // The refusal names its cause, and the store keeps working after it.
+      await expect(
+        store.appendBatch([{ events: [ev("g3", "deny", T0 + 6)], ctx: cli }]),
+      ).rejects.toThrow('member "g3" was erased');
+      await expect(
+        store.appendBatch([{ events: [ev("g6", "deny", T0)], ctx: cli, idempotency: idem("g-1") }]),
+      ).rejects.toThrow('Idempotency-Key "g-1" was already used');
       const after = await store.status();
       expect([after.events, after.auditEntries]).toEqual([before.events, before.auditEntries]);
       expect(await store.history("g4")).toEqual([]);
