@@ -9,7 +9,7 @@
  * ordinary function words.
  */
 
-import { isAsciiLetter, isWordChar } from "../chars.js";
+import { isAsciiLetter, isUpper, isWordChar } from "../chars.js";
 import { isStopword } from "../lexicon.js";
 import type { Span } from "../span.js";
 
@@ -226,9 +226,42 @@ function suffixAhead(text: string, from: number): boolean {
       if (next === 0x17f || next === 0x212a) return true;
       if (i > start && SUFFIX_HASHES.has(letterHash(text, start, i))) return true;
     }
+    // Not the suffix, so a name word (or the compass word) before it: a chunk that cannot
+    // be one ends the search.
+    if (!nameWordAt(text, start)) return false;
     while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
   }
   return false;
+}
+
+/**
+ * Whether the chunk starting at `start` (up to white space) can be one of `NUMBER_FIRST`'s
+ * name words: a letter and then letters, marks, apostrophes, full stops and hyphens, or an
+ * ordinal ("5th", left to the pattern). Emoji (astral U+1F000–U+1FFFF, no letters there) and
+ * punctuation end it; other non-ASCII characters pass unless the word-character table rules
+ * them out.
+ */
+function nameWordAt(text: string, start: number): boolean {
+  const n = text.length;
+  const first = text.charCodeAt(start);
+  if (first >= 48 && first <= 57) return true;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (isRegExpSpace(c)) return i > start;
+    if (c < 128) {
+      if (isAsciiLetter(c) || (i > start && (c === 39 || c === 46 || c === 45))) continue;
+      return false;
+    }
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = text.codePointAt(i)!;
+      if (cp >= 0x1f000 && cp <= 0x1ffff) return false;
+      i++;
+      continue;
+    }
+    if (c === 0x2019 && i > start) continue;
+    if (!isWordChar(c)) return false;
+  }
+  return n > start;
 }
 
 /**
@@ -246,10 +279,20 @@ function commaAhead(text: string, from: number): boolean {
   return false;
 }
 
-/** Whether the word before the white space ending just before `at` ends like a compound street name. */
+/**
+ * Whether the word before the white space ending just before `at` can be a compound street
+ * name: capitalised (`COMPOUND` needs `\p{Lu}` at the start of the word, so "is 5" and
+ * "at 10" are rejected without a pattern) and ending like one ("…straße", "…weg", "…str.").
+ */
 function compoundBefore(text: string, at: number): boolean {
   let k = at;
   while (k > 0 && isRegExpSpace(text.charCodeAt(k - 1))) k--;
+  let s = k;
+  if (s > 0 && text.charCodeAt(s - 1) === 46) s--;
+  while (s > 0 && (isWordChar(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 45)) s--;
+  const first = text.charCodeAt(s);
+  // An astral capital is a surrogate pair, which the table does not classify: it passes.
+  if (!isUpper(first) && (first < 0xd800 || first > 0xdfff)) return false;
   return COMPOUND_END.test(text.slice(Math.max(0, k - COMPOUND_END_LENGTH), k));
 }
 
