@@ -37,6 +37,7 @@ import {
   type LedgerStore,
   ledgerMemberSchema,
   type MemberNotice,
+  type MemberView,
   memberIdSchema,
   type NewApiKey,
   type NewAuditEntry,
@@ -694,6 +695,47 @@ export abstract class KyselyLedgerStore implements LedgerStore {
   /** Rows per insert batch during imports (a backend may raise it). */
   protected get importBatchSize(): number {
     return CHUNK;
+  }
+
+  async memberView(memberId: string): Promise<MemberView> {
+    // One raw statement (no query-builder pass): this is the settings page's hot read.
+    const { rows } = await sql<{
+      country: string | null;
+      erased_at: number | string | null;
+      known: number | string | null;
+      purpose: string | null;
+      choice: string;
+      at: number | string;
+      source: string;
+      position: number | string;
+      erased: number | boolean;
+    }>`select m.id as known, m.country, m.erased_at, s.purpose, s.choice, s.at, s.source,
+          s.position, s.erased
+        from (select cast(${memberId} as text) as id) q
+        left join ledger_members m on m.id = q.id
+        left join ledger_state s on s.member_id = q.id
+        order by s.purpose`.execute(this.db);
+    const first = rows[0];
+    const member =
+      first === undefined || first.known === null
+        ? null
+        : toMember({
+            id: memberId,
+            country: first.country,
+            erased_at: first.erased_at === null ? null : Number(first.erased_at),
+          });
+    const states = rows
+      .filter((r) => r.purpose !== null)
+      .map((r) => ({
+        memberId,
+        purpose: r.purpose!,
+        choice: r.choice as Choice,
+        at: Number(r.at),
+        source: r.source as Source,
+        position: Number(r.position),
+        erased: r.erased === true || Number(r.erased) === 1,
+      }));
+    return { member, states };
   }
 
   async currentState(memberId: string): Promise<ConsentStateRow[]> {

@@ -106,6 +106,12 @@ export interface StoredMember extends LedgerMember {
   readonly erasedAt: number | null;
 }
 
+/** A member's directory row and current states, read together (`memberView`). */
+export interface MemberView {
+  readonly member: StoredMember | null;
+  readonly states: ConsentStateRow[];
+}
+
 /** Outcome of a bulk import. */
 export interface ImportResult {
   /** Rows read. */
@@ -354,6 +360,12 @@ export interface LedgerStore {
 
   /** The member's current state per purpose (projection), sorted by purpose. */
   currentState(memberId: string): Promise<ConsentStateRow[]>;
+
+  /**
+   * The member's directory row (null when unknown) and current state per purpose, in one
+   * query: what a settings page needs, read as one snapshot.
+   */
+  memberView(memberId: string): Promise<MemberView>;
   /** The member's events, newest first (`at` desc, then position desc). */
   history(memberId: string): Promise<StoredConsentEvent[]>;
   /** Every event in position order, read in pages (for builds and exports). */

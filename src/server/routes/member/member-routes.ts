@@ -74,8 +74,12 @@ async function countryOf(
   id: string,
   lookup: (id: string) => Promise<StoredMember | null> = (m) => ctx.store.getMember(m),
 ) {
-  const m = await lookup(id);
-  if (m !== null) return m.country;
+  return countryFrom(request, await lookup(id));
+}
+
+/** The member directory's country, else the token's `country` claim, else unknown. */
+function countryFrom(request: FastifyRequest, member: StoredMember | null): string | null {
+  if (member !== null) return member.country;
   return request.principal?.kind === "member" ? (request.principal.country ?? null) : null;
 }
 
@@ -84,10 +88,8 @@ async function settingsOf(
   request: FastifyRequest,
   id: string,
 ): Promise<PurposeSettings[]> {
-  const [country, states] = await Promise.all([
-    countryOf(ctx, request, id),
-    ctx.store.currentState(id),
-  ]);
+  const { member, states } = await ctx.store.memberView(id);
+  const country = countryFrom(request, member);
   const byPurpose = new Map(states.map((s) => [s.purpose, s]));
   const now = ctx.now();
   return purposesOf(ctx, [...byPurpose.keys()]).map((p) =>
