@@ -15,6 +15,7 @@ import { NameAutomaton } from "./name-automaton.js";
 import { createRedactor } from "./redactor.js";
 import type { Span } from "./span.js";
 import { resolveSpans } from "./span.js";
+import { factsOf } from "./text-facts.js";
 
 /** Texts where a gate is tight: ordinals, unit numbers, folding letters, emoji after numbers. */
 const EDGES = [
@@ -38,7 +39,7 @@ const EDGES = [
 /** What the redactor would report if every detector ran on every text. */
 function ungated(text: string, members: MemberNameDetector): Span[] {
   const out: Span[] = [];
-  for (const d of Object.values(DETECTORS)) d.detect(text, out);
+  for (const d of Object.values(DETECTORS)) d.detect(text, out, factsOf(text));
   members.detect(text, out);
   return resolveSpans(out, text);
 }

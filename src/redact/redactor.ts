@@ -51,7 +51,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
     found.length = 0;
     for (let k = 0; k < gated.length; k++) {
       const d = gated[k]!;
-      if (d.wants(facts)) d.detect(text, found);
+      if (d.wants(facts)) d.detect(text, found, facts);
     }
     return resolveSpans(found, text);
   };

@@ -1,8 +1,9 @@
 /**
  * One cheap pass over a text before any detector runs: counts of the characters that every
  * kind of PII needs (digits for numbers, `@` for emails and handles, `.` and `/` for URLs,
- * `:` for IPv6). The redactor asks each detector whether these facts allow a match at all and
- * skips it when they do not, so the costly work runs only on the texts that can hold its kind.
+ * `:` for IPv6), and where the runs of digits are. The redactor asks each detector whether
+ * these facts allow a match at all and skips it when they do not; the number-based detectors
+ * then visit the digit runs instead of scanning the text again.
  */
 
 /** What the pre-scan learnt about a text. */
@@ -17,6 +18,12 @@ export interface TextFacts {
   colons: number;
   /** Slashes. */
   slashes: number;
+  /** Number of maximal runs of ASCII digits. */
+  runs: number;
+  /** Where each run starts (index into the text); entries past `runs` are stale. */
+  runStart: Int32Array;
+  /** Where each run ends (exclusive). */
+  runEnd: Int32Array;
 }
 
 /** Fills `facts` for `text` (reused across texts so the pre-scan allocates nothing). */
@@ -26,26 +33,64 @@ export function scanFacts(text: string, facts: TextFacts): TextFacts {
   let dots = 0;
   let colons = 0;
   let slashes = 0;
+  let runs = 0;
+  let inRun = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    // Every character counted is ASCII below "A".
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (!inRun) {
+        if (runs === facts.runStart.length) grow(facts);
+        facts.runStart[runs] = i;
+        inRun = true;
+      }
+      continue;
+    }
+    if (inRun) {
+      facts.runEnd[runs++] = i;
+      inRun = false;
+    }
+    // Every other character counted is ASCII below "A".
     if (c > 64) continue;
-    if (c >= 48) {
-      if (c <= 57) digits++;
-      else if (c === 58) colons++;
-      else if (c === 64) ats++;
-    } else if (c === 46) dots++;
+    if (c === 64) ats++;
+    else if (c === 58) colons++;
+    else if (c === 46) dots++;
     else if (c === 47) slashes++;
   }
+  if (inRun) facts.runEnd[runs++] = text.length;
   facts.digits = digits;
   facts.ats = ats;
   facts.dots = dots;
   facts.colons = colons;
   facts.slashes = slashes;
+  facts.runs = runs;
   return facts;
+}
+
+function grow(facts: TextFacts): void {
+  const start = new Int32Array(facts.runStart.length * 2);
+  const end = new Int32Array(start.length);
+  start.set(facts.runStart);
+  end.set(facts.runEnd);
+  facts.runStart = start;
+  facts.runEnd = end;
 }
 
 /** Facts of no text, to start from. */
 export function emptyFacts(): TextFacts {
-  return { digits: 0, ats: 0, dots: 0, colons: 0, slashes: 0 };
+  return {
+    digits: 0,
+    ats: 0,
+    dots: 0,
+    colons: 0,
+    slashes: 0,
+    runs: 0,
+    runStart: new Int32Array(16),
+    runEnd: new Int32Array(16),
+  };
+}
+
+/** The facts of `text` alone, for a detector called without the redactor's pre-scan. */
+export function factsOf(text: string): TextFacts {
+  return scanFacts(text, emptyFacts());
 }

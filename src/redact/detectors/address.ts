@@ -12,6 +12,8 @@
 import { isAsciiLetter, isUpper, isWordChar } from "../chars.js";
 import { isStopword } from "../lexicon.js";
 import type { Span } from "../span.js";
+import type { TextFacts } from "../text-facts.js";
+import { factsOf } from "../text-facts.js";
 
 const NUM = String.raw`\d{1,5}[a-z]?(?:[-/]\d{1,4}[a-z]?)?`;
 const WORD = String.raw`(?:\p{L}[\p{L}\p{M}'’.-]*|\d{1,3}(?:st|nd|rd|th))`;
@@ -303,16 +305,14 @@ function compoundBefore(text: string, at: number): boolean {
  * compound form only after a word with a compound street ending, the street-type-first form
  * only when some number follows white space.
  */
-export function detectAddresses(text: string, out: Span[]): void {
+export function detectAddresses(text: string, out: Span[], facts: TextFacts = factsOf(text)): void {
   let spaced = false;
   let compound = false;
   // A capital letter right before a digit, where a UK postcode ("SW1A 1AA") starts its digits.
   let postcode = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) continue;
-    let e = i + 1;
-    while (e < text.length && isDigitCode(text.charCodeAt(e))) e++;
+  for (let r = 0; r < facts.runs; r++) {
+    const i = facts.runStart[r]!;
+    const e = facts.runEnd[r]!;
     const before = i === 0 ? -1 : text.charCodeAt(i - 1);
     if (before >= 65 && before <= 90) postcode = true;
     if ((before < 0 || !isWordChar(before)) && mayStartNumberFirst(text, e, e - i)) {
@@ -324,7 +324,6 @@ export function detectAddresses(text: string, out: Span[]): void {
       spaced = true;
       if (!compound) compound = compoundBefore(text, i);
     }
-    i = e - 1;
   }
   if (spaced && HAS_TYPE_WORD.test(text)) scan(text, TYPE_FIRST, out);
   if (compound) scan(text, COMPOUND, out);

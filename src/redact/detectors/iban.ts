@@ -4,6 +4,8 @@
  * ISO 7064 mod-97 check.
  */
 import type { Span } from "../span.js";
+import type { TextFacts } from "../text-facts.js";
+import { factsOf } from "../text-facts.js";
 
 /** IBAN length per country, from the SWIFT IBAN registry. */
 const IBAN_LENGTH: Readonly<Record<string, number>> = {
@@ -117,16 +119,16 @@ function isLatinLetter(c: number): boolean {
   return ((c | 32) >= 97 && (c | 32) <= 122) || c === 0x17f || c === 0x212a;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** Whether two letters and two digits (a country code and check digits) occur in `text`. */
-function hasIbanStart(text: string): boolean {
-  for (let i = 2; i + 1 < text.length; i++) {
+/**
+ * Whether two letters and two digits (a country code and check digits) occur in `text`: a
+ * digit run of two or more right after two letters.
+ */
+function hasIbanStart(text: string, facts: TextFacts): boolean {
+  for (let r = 0; r < facts.runs; r++) {
+    const i = facts.runStart[r]!;
     if (
-      isDigit(text.charCodeAt(i)) &&
-      isDigit(text.charCodeAt(i + 1)) &&
+      i >= 2 &&
+      facts.runEnd[r]! - i >= 2 &&
       isLatinLetter(text.charCodeAt(i - 1)) &&
       isLatinLetter(text.charCodeAt(i - 2))
     )
@@ -149,8 +151,8 @@ function validPrefix(candidate: string): number {
 }
 
 /** Appends an `iban` span for each valid IBAN in `text`. */
-export function detectIbans(text: string, out: Span[]): void {
-  if (!hasIbanStart(text)) return;
+export function detectIbans(text: string, out: Span[], facts: TextFacts = factsOf(text)): void {
+  if (!hasIbanStart(text, facts)) return;
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
     const end = validPrefix(m[0]);

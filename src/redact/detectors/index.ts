@@ -17,8 +17,11 @@ import { detectPersons } from "./person.js";
 import { detectPhones } from "./phone.js";
 import { detectUrls } from "./url.js";
 
-/** A detector: appends the spans it finds in `text` to `out`. */
-export type Detector = (text: string, out: Span[]) => void;
+/**
+ * A detector: appends the spans it finds in `text` to `out`. `facts` is the redactor's
+ * pre-scan of the same text; a detector that uses it computes it when called without.
+ */
+export type Detector = (text: string, out: Span[], facts: TextFacts) => void;
 
 /**
  * A detector with its gate: `wants` says from the pre-scan's facts whether the text can hold

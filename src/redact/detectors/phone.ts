@@ -11,6 +11,8 @@ import type { CountryCode } from "libphonenumber-js/max";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { isDigit, isWordChar } from "../chars.js";
 import type { Span } from "../span.js";
+import type { TextFacts } from "../text-facts.js";
+import { factsOf } from "../text-facts.js";
 
 /** Countries whose national numbering an unformatted digit run is checked against. */
 const NATIONAL_GUESSES: readonly CountryCode[] = ["US", "GB", "DE", "FR", "IN", "BR", "ES", "IT"];
@@ -202,15 +204,13 @@ function extensionAt(text: string, i: number): number {
 }
 
 /** Appends a `phone` span for each phone number in `text`. */
-export function detectPhones(text: string, out: Span[]): void {
+export function detectPhones(text: string, out: Span[], facts: TextFacts = factsOf(text)): void {
   const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (!isDigit(c)) {
-      i++;
-      continue;
-    }
+  // Where the next candidate may start: a candidate covers the digit runs it joins.
+  let next = 0;
+  for (let r = 0; r < facts.runs; r++) {
+    const i = facts.runStart[r]!;
+    if (i < next) continue;
     // Walk back over an opening parenthesis or plus sign that belongs to the number.
     let start = i;
     let plus = false;
@@ -219,11 +219,8 @@ export function detectPhones(text: string, out: Span[]): void {
       start--;
       plus = true;
     }
-    if (start > 0 && isWordChar(text.charCodeAt(start - 1))) {
-      // Glued to a word ("A56319335", "abc123"): not a phone number; skip the digit run.
-      while (i < n && isDigit(text.charCodeAt(i))) i++;
-      continue;
-    }
+    // Glued to a word ("A56319335", "abc123"): not a phone number; on to the next run.
+    if (start > 0 && isWordChar(text.charCodeAt(start - 1))) continue;
     let end = i;
     let j = i;
     let runOfSeparators = 0;
@@ -240,10 +237,8 @@ export function detectPhones(text: string, out: Span[]): void {
       j++;
     }
     // Too few or too many digits for any phone number: decided before any string is made.
-    if (digits < MIN_DIGITS_IN_CONTEXT || digits > MAX_DIGITS) {
-      i = end + 1;
-      continue;
-    }
+    next = end + 1;
+    if (digits < MIN_DIGITS_IN_CONTEXT || digits > MAX_DIGITS) continue;
     const extension = extensionAt(text, end);
     // A time after it ("2024-01-15 14:56") makes it a timestamp.
     const timeAfter = text.charCodeAt(end) === 58 && isDigit(text.charCodeAt(end + 1));
@@ -253,11 +248,8 @@ export function detectPhones(text: string, out: Span[]): void {
       !isPhone(text, start, i, end, plus, digits) ||
       ADDRESS_BEFORE.test(text.slice(Math.max(0, start - 12), start)) ||
       ADDRESS_AFTER.test(text.slice(end, end + 12))
-    ) {
-      i = end + 1;
+    )
       continue;
-    }
     out.push({ start, end: end + extension, type: "phone" });
-    i = end + 1;
   }
 }
