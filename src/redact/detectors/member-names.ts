@@ -2,7 +2,7 @@
  * Mentions of platform members by display name: every name at once through one
  * `NameAutomaton`, accepted only on word boundaries.
  */
-import { isUpper, isWordChar, wordEndsAt } from "../chars.js";
+import { isUpper, isWordChar, WORD_CHAR, wordEndsAt } from "../chars.js";
 import { NameAutomaton } from "../name-automaton.js";
 import type { Span } from "../span.js";
 
@@ -63,7 +63,7 @@ export class MemberNameDetector {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (boundary && a.startsSome(c)) a.findAt(text, i, this.onMatch);
-      boundary = !isWordChar(c);
+      boundary = WORD_CHAR[c] === 0;
     }
     this.out = [];
   }

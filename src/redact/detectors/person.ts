@@ -20,7 +20,7 @@
  * particle, …), so the rules below work on small integers, and a word seen before costs one
  * hash lookup. Tokens live in reused typed arrays, not objects.
  */
-import { isUpper, isWordChar } from "../chars.js";
+import { isUpper, WORD_CHAR } from "../chars.js";
 import { isFirstName, NameClass, nameClass } from "../lexicon.js";
 import type { Span } from "../span.js";
 
@@ -243,7 +243,7 @@ function tokenize(text: string): number {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (!isWordChar(c)) {
+    if (WORD_CHAR[c] !== 1) {
       // . ! ? and line breaks end a sentence.
       if (c === 46 || c === 33 || c === 63 || c === 10) sentenceStart = 1;
       i++;
@@ -255,11 +255,15 @@ function tokenize(text: string): number {
     let digit = false;
     while (i < n) {
       const d = text.charCodeAt(i);
-      if (isWordChar(d)) {
+      if (WORD_CHAR[d] === 1) {
         h = Math.imul(h ^ d, FNV_PRIME);
         if (d >= 48 && d <= 57) digit = true;
         i++;
-      } else if ((d === 45 || isApostrophe(d)) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+      } else if (
+        (d === 45 || isApostrophe(d)) &&
+        i + 1 < n &&
+        WORD_CHAR[text.charCodeAt(i + 1)] === 1
+      ) {
         const e = text.charCodeAt(i + 1);
         h = Math.imul(Math.imul(h ^ d, FNV_PRIME) ^ e, FNV_PRIME);
         if (e >= 48 && e <= 57) digit = true;
