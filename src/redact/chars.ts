@@ -54,6 +54,14 @@ export function isAsciiLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
+/**
+ * Whether `[a-z]` matches `code` in a case-insensitive Unicode pattern (flags `iu`): the ASCII
+ * letters, and the long s and the Kelvin sign, which fold to "s" and "k".
+ */
+export function isLatinLetter(code: number): boolean {
+  return isAsciiLetter(code) || code === 0x17f || code === 0x212a;
+}
+
 /** Whether position `i` of `text` starts a word (the previous code unit is not a word char). */
 export function wordStartsAt(text: string, i: number): boolean {
   return i === 0 || WORD[text.charCodeAt(i - 1)] === 0;

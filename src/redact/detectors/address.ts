@@ -9,7 +9,7 @@
  * ordinary function words.
  */
 
-import { isAsciiLetter, isUpper, isWordChar } from "../chars.js";
+import { isAsciiLetter, isLatinLetter, isUpper, isWordChar } from "../chars.js";
 import { isStopword } from "../lexicon.js";
 import type { Span } from "../span.js";
 import type { TextFacts } from "../text-facts.js";
@@ -156,14 +156,6 @@ function mayStartNumberFirst(text: string, end: number, digits: number): boolean
   if (isLatinLetter(text.charCodeAt(end)))
     return restFits(text, end + 1) || unitPartFits(text, end + 1);
   return unitPartFits(text, end);
-}
-
-/**
- * Whether `[a-z]` matches `c` in a case-insensitive Unicode pattern: the ASCII letters, and
- * the long s and the Kelvin sign, which fold to "s" and "k".
- */
-function isLatinLetter(c: number): boolean {
-  return isAsciiLetter(c) || c === 0x17f || c === 0x212a;
 }
 
 /** Whether the character at `i` is a letter (`\p{L}`), astral ones included. */

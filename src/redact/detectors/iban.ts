@@ -3,6 +3,7 @@
  * or in groups of four, accepted only with the registered length for the country and a valid
  * ISO 7064 mod-97 check.
  */
+import { isLatinLetter } from "../chars.js";
 import type { Span } from "../span.js";
 import type { TextFacts } from "../text-facts.js";
 import { factsOf } from "../text-facts.js";
@@ -112,11 +113,6 @@ export function ibanValid(iban: string): boolean {
     rest = v >= 10 ? (rest * 100 + v) % 97 : (rest * 10 + v) % 97;
   }
   return rest === 1;
-}
-
-/** Whether `[a-z]` matches `c` under the `iu` flags (ASCII letters, long s, Kelvin sign). */
-function isLatinLetter(c: number): boolean {
-  return ((c | 32) >= 97 && (c | 32) <= 122) || c === 0x17f || c === 0x212a;
 }
 
 /**
