@@ -223,16 +223,18 @@ async function decideAndWrite(
   // The decision, in one pass over the items: the query `traingate compile --dialect duckdb`
   // prints, aggregated to one row per included item (its id, the columns the dataset needs
   // and its text) plus one row per exclusion reason with its count. Nothing of an excluded
-  // item is kept, and no table of every item is materialised.
+  // item is kept, and no table of every item is materialised. The included columns are group
+  // keys, not aggregate states: keys live in DuckDB's spillable row layout, while string
+  // states of an aggregate (any_value) must fit in memory.
   const decision = compileSql("duckdb", opts.policy, opts.purpose, opts.asOf, { carry: CARRY });
-  const keep = (c: string): string => `any_value(${c}) FILTER (WHERE included) AS ${c}`;
+  const keep = (c: string): string => `CASE WHEN included THEN ${c} END AS ${c}`;
   await progress.stage(
     "decide",
     itemRows,
     () =>
       conn.run(`CREATE OR REPLACE TABLE decided AS
-        SELECT reason, CASE WHEN included THEN id END AS item_id, COUNT(*) AS n,
-          ${CARRY.map(keep).join(", ")}
+        SELECT reason, CASE WHEN included THEN id END AS item_id, ${CARRY.map(keep).join(", ")},
+          COUNT(*) AS n
         FROM (${decision})
         GROUP BY ALL`),
     conn,
