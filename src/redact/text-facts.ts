@@ -37,6 +37,14 @@ export function scanFacts(text: string, facts: TextFacts): TextFacts {
   let inRun = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    // Letters and everything else above "@" first: most characters of a post.
+    if (c > 64) {
+      if (inRun) {
+        facts.runEnd[runs++] = i;
+        inRun = false;
+      }
+      continue;
+    }
     if (c >= 48 && c <= 57) {
       digits++;
       if (!inRun) {
@@ -50,8 +58,6 @@ export function scanFacts(text: string, facts: TextFacts): TextFacts {
       facts.runEnd[runs++] = i;
       inRun = false;
     }
-    // Every other character counted is ASCII below "A".
-    if (c > 64) continue;
     if (c === 64) ats++;
     else if (c === 58) colons++;
     else if (c === 46) dots++;

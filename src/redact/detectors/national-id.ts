@@ -6,6 +6,8 @@
  * Aadhaar (Verhoeff check digit).
  */
 import type { Span } from "../span.js";
+import type { TextFacts } from "../text-facts.js";
+import { factsOf } from "../text-facts.js";
 
 const SSN = /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g;
 const NINO = /(?<![\p{L}\p{N}])([A-Z]{2}) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])(?![\p{L}\p{N}])/gu;
@@ -91,41 +93,34 @@ export function verhoeffValid(digits: string): boolean {
 /** Fewest digits each identifier holds: a text with fewer skips that pattern. */
 const MIN_DIGITS = { ssn: 9, nino: 6, dni: 7, codiceFiscale: 7, nir: 14, aadhaar: 12 } as const;
 
-/** Digit and upper-case ASCII letter counts of a text, for the gates below. */
-interface Counts {
-  digits: number;
-  /** Longest run of consecutive digits. */
-  digitRun: number;
-  /** Longest run of consecutive upper-case ASCII letters. */
-  upperRun: number;
+/** The longest run of consecutive digits, from the pre-scan's digit runs. */
+function longestDigitRun(facts: TextFacts): number {
+  let longest = 0;
+  for (let r = 0; r < facts.runs; r++) {
+    const len = facts.runEnd[r]! - facts.runStart[r]!;
+    if (len > longest) longest = len;
+  }
+  return longest;
 }
 
-const counts: Counts = { digits: 0, digitRun: 0, upperRun: 0 };
-
-function count(text: string): Counts {
-  let digits = 0;
-  let digitRun = 0;
-  let upperRun = 0;
-  let d = 0;
+/**
+ * The longest run of consecutive upper-case ASCII letters, counted up to `enough` (the
+ * longest run any gate below asks for): the scan stops there.
+ */
+function upperRun(text: string, enough: number): number {
+  let longest = 0;
   let u = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      if (++d > digitRun) digitRun = d;
-      u = 0;
-    } else if (c >= 65 && c <= 90) {
-      if (++u > upperRun) upperRun = u;
-      d = 0;
-    } else {
-      d = 0;
-      u = 0;
-    }
+    if (c >= 65 && c <= 90) {
+      u++;
+      if (u > longest) {
+        longest = u;
+        if (longest >= enough) return longest;
+      }
+    } else u = 0;
   }
-  counts.digits = digits;
-  counts.digitRun = digitRun;
-  counts.upperRun = upperRun;
-  return counts;
+  return longest;
 }
 
 type Valid = (m: RegExpExecArray) => boolean;
@@ -148,17 +143,24 @@ const codiceFiscale: Valid = (m) => codiceFiscaleValid(m[0]);
  * Appends a `national_id` span for each identifier in `text`. Each pattern runs only when the
  * text has as many digits as the identifier holds, the longest digit run it needs (an SSN
  * group of three, Aadhaar's four, the DNI's seven) and, for the letter-bearing ones, the
- * run of capitals (a NINO's two, a codice fiscale's six), so most texts run none.
+ * run of capitals (a NINO's two, a codice fiscale's six), so most texts run none. The digit
+ * counts come from the redactor's pre-scan (`facts`).
  */
-export function detectNationalIds(text: string, out: Span[]): void {
-  const c = count(text);
-  if (c.digits < MIN_DIGITS.nino) return;
-  if (c.digits >= MIN_DIGITS.ssn && c.digitRun >= 3) scan(text, SSN, ssn, out);
-  if (c.digits >= MIN_DIGITS.nir) scan(text, NIR, nir, out);
-  if (c.digits >= MIN_DIGITS.aadhaar && c.digitRun >= 4) scan(text, AADHAAR, aadhaar, out);
-  if (c.upperRun < 2) return;
+export function detectNationalIds(
+  text: string,
+  out: Span[],
+  facts: TextFacts = factsOf(text),
+): void {
+  const digits = facts.digits;
+  if (digits < MIN_DIGITS.nino) return;
+  const digitRun = longestDigitRun(facts);
+  if (digits >= MIN_DIGITS.ssn && digitRun >= 3) scan(text, SSN, ssn, out);
+  if (digits >= MIN_DIGITS.nir) scan(text, NIR, nir, out);
+  if (digits >= MIN_DIGITS.aadhaar && digitRun >= 4) scan(text, AADHAAR, aadhaar, out);
+  const capitals = upperRun(text, 6);
+  if (capitals < 2) return;
   scan(text, NINO, nino, out);
-  if (c.digits >= MIN_DIGITS.dni && c.digitRun >= 7) scan(text, DNI, dni, out);
-  if (c.digits >= MIN_DIGITS.codiceFiscale && c.upperRun >= 6)
+  if (digits >= MIN_DIGITS.dni && digitRun >= 7) scan(text, DNI, dni, out);
+  if (digits >= MIN_DIGITS.codiceFiscale && capitals >= 6)
     scan(text, CODICE_FISCALE, codiceFiscale, out);
 }

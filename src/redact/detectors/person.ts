@@ -142,7 +142,7 @@ function describe(word: string): number {
  * in the processor's cache, has a fixed size whatever the input, and keeps the vocabulary
  * that repeats (function words, common names) while words seen once pass through.
  */
-const SLOTS = 1 << 17;
+const SLOTS = 1 << 18;
 const MASK = SLOTS - 1;
 /** Stored words; "" marks a free slot (a token is never empty). Filled, so V8 keeps it packed. */
 const cacheKeys: string[] = new Array<string>(SLOTS).fill("");
