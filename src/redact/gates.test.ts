@@ -84,6 +84,26 @@ describe("cheap scans", () => {
     );
   });
 
+  it("walk the trie the same way when the third level is too big to be dense", () => {
+    // 9,000 distinct two-unit prefixes (a letter, then a CJK character): more depth-2 nodes
+    // than the automaton makes dense, so every transition below the root's children is a
+    // binary search; then the same names with a dense third level, as a control.
+    const names: string[] = [];
+    for (let i = 0; i < 9000; i++)
+      names.push(`${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(0x4e00 + i)}b c`);
+    const text = `${names[0]} ${names[8999]}, x${names[5]} ${names[77]!.slice(0, 3)} ${names[26]}`;
+    for (const set of [names, names.slice(0, 100)]) {
+      const automaton = new NameAutomaton(set);
+      const walked: string[] = [];
+      for (let i = 0; i < text.length; i++)
+        automaton.findAt(text, i, (start, end) => walked.push(`${start}:${end}`));
+      const all: string[] = [];
+      automaton.findAll(text, (start, end) => all.push(`${start}:${end}`));
+      expect(walked.sort()).toEqual(all.sort());
+      expect(all.length).toBe(set === names ? 4 : 3);
+    }
+  });
+
   it("keep person names right after the token cache has been overwritten many times", () => {
     const text = "Judy met Donald van der Voet in Paris, thanks priya";
     const before: Span[] = [];
@@ -93,8 +113,11 @@ describe("cheap scans", () => {
       "Donald van der Voet",
       "priya",
     ]);
-    // Far more distinct words than the cache has slots: every slot is overwritten.
-    for (let i = 0; i < 300_000; i++) detectPersons(`Zq${i.toString(36)} xv${i}k`, []);
+    // More distinct words (letters only: a word with a digit bypasses the cache) than the
+    // cache has slots (2^18), so most slots are overwritten.
+    const letters = (i: number): string =>
+      i.toString(26).replace(/[0-9]/g, (d) => String.fromCharCode(113 + Number(d)));
+    for (let i = 0; i < 600_000; i++) detectPersons(`Zq${letters(i)}`, []);
     const after: Span[] = [];
     detectPersons(text, after);
     expect(after).toEqual(before);

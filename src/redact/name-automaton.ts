@@ -37,6 +37,9 @@ export function automatonKey(pattern: string): string {
 /** A match: `[start, end)` in the text and the index of the pattern in `patterns`. */
 export type OnMatch = (start: number, end: number, pattern: number) => void;
 
+/** Depth-2 nodes beyond which the third level is not made dense (8,192 × 512 B = 4 MiB). */
+const MAX_DENSE_THIRD = 8192;
+
 /** An immutable multi-pattern matcher; build once, share across texts (and threads). */
 export class NameAutomaton {
   /** The distinct normalised patterns, sorted; a match reports an index into this. */
@@ -58,6 +61,14 @@ export class NameAutomaton {
    */
   private readonly secondNext: Int32Array;
   private readonly rootChildren: number;
+  /**
+   * Dense ASCII transitions of the nodes at depth 2 (numbered `rootChildren + 1` to
+   * `thirdEnd - 1` in breadth-first order), where most walks from a word start end: child of
+   * `v` along `c` at `(v - rootChildren - 1) * 128 + c`. Empty (and `thirdEnd` is then
+   * `rootChildren + 1`) when there are more than `MAX_DENSE_THIRD` such nodes.
+   */
+  private readonly thirdNext: Int32Array;
+  private readonly thirdEnd: number;
 
   constructor(patterns: Iterable<string>) {
     const set = new Set<string>();
@@ -114,6 +125,19 @@ export class NameAutomaton {
         if (c < 128) this.secondNext[(v - 1) * 128 + c] = u;
       }
     }
+    // Breadth-first: the depth-2 nodes follow the root's children, up to the first child of
+    // the first depth-2 node (or the end, when no name is longer than two units).
+    let thirdEnd = this.rootChildren + 1;
+    while (thirdEnd < n && depth[thirdEnd] === 2) thirdEnd++;
+    if (thirdEnd - this.rootChildren - 1 > MAX_DENSE_THIRD) thirdEnd = this.rootChildren + 1;
+    this.thirdEnd = thirdEnd;
+    this.thirdNext = new Int32Array((thirdEnd - this.rootChildren - 1) * 128);
+    for (let v = this.rootChildren + 1; v < thirdEnd; v++) {
+      for (let u = this.firstChild[v]!, e = u + this.childCount[v]!; u < e; u++) {
+        const c = this.edge[u]!;
+        if (c < 128) this.thirdNext[(v - this.rootChildren - 1) * 128 + c] = u;
+      }
+    }
     this.fail = new Int32Array(n);
     this.outLink = new Int32Array(n).fill(-1);
     for (let v = 0; v < n; v++) {
@@ -143,7 +167,10 @@ export class NameAutomaton {
   /** The child of `v` along code unit `c`, or 0 when there is none. */
   private next(v: number, c: number): number {
     if (v === 0) return this.rootNext[c]!;
-    if (v <= this.rootChildren && c < 128) return this.secondNext[(v - 1) * 128 + c]!;
+    if (c < 128 && v < this.thirdEnd) {
+      if (v <= this.rootChildren) return this.secondNext[(v - 1) * 128 + c]!;
+      return this.thirdNext[(v - this.rootChildren - 1) * 128 + c]!;
+    }
     let a = this.firstChild[v]!;
     let b = a + this.childCount[v]! - 1;
     const edge = this.edge;
