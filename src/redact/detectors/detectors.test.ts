@@ -194,4 +194,14 @@ describe("person", () => {
     expect(found(detectPersons, "Ruf mich an, ich bin ab 18 Uhr zu Hause")).toEqual([]);
     expect(found(detectPersons, "The Beatles released Abbey Road in 1969")).toEqual([]);
   });
+  it("finds the subject of a reporting verb and two lower-case name words after a mention word", () => {
+    expect(found(detectPersons, "Jaron told me so")).toEqual(["Jaron"]);
+    expect(found(detectPersons, "can someone tell giocondo sodano to check this lol")).toEqual([
+      "giocondo sodano",
+    ]);
+    // Names that are also common words, and ordinary words after "tell" or "with", are not.
+    expect(found(detectPersons, "Police said the road is closed")).toEqual([]);
+    expect(found(detectPersons, "Apple said profits rose")).toEqual([]);
+    expect(found(detectPersons, "tell them something nice, I met with great people")).toEqual([]);
+  });
 });

@@ -9,6 +9,9 @@
  * - a greeting, thanks or mention word precedes it ("Happy birthday Armande", "Bedankt
  *   Rasmus", "hey priya", "thanks tomasz nowak"), in several languages;
  * - it is coordinated with a name already found ("Sousa and Ball");
+ * - a reporting verb follows it and it is a name that is not also a common word ("Jaron
+ *   said", not "Police said");
+ * - in lower case, two name words follow a mention word ("tell giocondo sodano");
  * - one capitalised word is a name that is nothing else ("Judy", "Kowalski"), or, away from a
  *   sentence start, a name that is only a rarer English word ("Lee"), or a name from the long
  *   list in a text that is not German (where every noun is capitalised).
@@ -65,6 +68,8 @@ const INTRODUCTION_ENDS = words("is me am");
 const GERMAN = words(`der die das und ist nicht ich du er sie wir ihr mit auf für von zu bei
   ein eine einen dem den des im am um aus nach noch auch aber wenn mich dich uns bin sind war`);
 const CONJUNCTIONS = words("and or und et y e en och i");
+/** Reporting verbs: a name is their usual subject ("Piera said", "Tom Ward told us"). */
+const REPORTING = words("said says told asks asked wrote writes replied texted tweeted");
 
 // What the rules ask about a token, as bits of one number (the low 3 bits are its class).
 const CLASS_MASK = 7;
@@ -89,6 +94,8 @@ const SHORT = 1 << 16;
 
 /** A region word ("Texas"): never a person, whatever the name lists say. */
 const REGION = 1 << 17;
+/** A reporting verb ("said"). */
+const REPORTING_VERB = 1 << 18;
 
 /** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
 const LISTED_BITS: ReadonlyMap<string, number> = (() => {
@@ -107,6 +114,7 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   mark(GERMAN, GERMAN_WORD);
   mark(CONJUNCTIONS, CONJUNCTION);
   mark(REGIONS, REGION);
+  mark(REPORTING, REPORTING_VERB);
   return m;
 })();
 
@@ -447,9 +455,18 @@ export function detectPersons(text: string, out: Span[]): void {
         const sentenceStart = tokSentence[i] === 1;
         if (first === NameClass.Listed && !sentenceStart && german === undefined)
           german = isGermanText(n);
+        // The subject of a reporting verb ("Jaron said", "Tom Ward told us"); not a name that
+        // is also a common word ("Police said", "Apple said").
+        const reported =
+          first >= NameClass.Listed &&
+          first !== NameClass.Weak &&
+          r + 1 < n &&
+          has(r + 1, REPORTING_VERB) &&
+          adjacent(text, r, r + 1);
         if (
           !blocked &&
           ((r > i && first >= NameClass.Listed) ||
+            reported ||
             greeted ||
             afterName ||
             first === NameClass.Strong ||
@@ -465,14 +482,17 @@ export function detectPersons(text: string, out: Span[]): void {
       // and sam"), or a census first name followed by a surname ("david lange").
       const c = (bits & CLASS_MASK) as NameClass;
       const first = c >= NameClass.Medium && (bits & FIRST) !== 0;
-      if (greeted || first) {
-        const mentioned = first && near && has(prev, MENTION);
+      const afterMention = near && has(prev, MENTION);
+      if (greeted || first || (afterMention && c >= NameClass.Listed)) {
+        const mentioned = first && afterMention;
         const k = extendLower(text, n, i);
         if (
           (greeted && c >= NameClass.Listed) ||
           (introduced && c >= NameClass.Unknown) ||
           mentioned ||
-          (first && k > i)
+          (first && k > i) ||
+          // Two name words after a mention word ("tell giocondo sodano").
+          (afterMention && k > i)
         )
           j = k;
       }
