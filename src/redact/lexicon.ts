@@ -174,7 +174,23 @@ export function hasAsciiDigit(word: string): boolean {
 
 function info(lower: string): number {
   if (hasAsciiDigit(lower)) return NameClass.Unknown;
-  return lookupTable().get(lower) ?? NameClass.Unknown;
+  const t = lookupTable();
+  const hit = t.get(lower);
+  if (hit !== undefined) return hit;
+  // In no list as written: a census name with accents the lists spell without ("lucía",
+  // "René", "Tomáš") counts as the unaccented name; an accented word that is then only in the
+  // noisy list or an ordinary word stays unknown.
+  const bare = withoutAccents(lower);
+  if (bare === lower) return NameClass.Unknown;
+  const folded = t.get(bare);
+  return folded !== undefined && (folded & FIRST_NAME_BIT) !== 0 ? folded : NameClass.Unknown;
+}
+
+/** `lower` without combining marks after canonical decomposition ("tomáš" -> "tomas"). */
+function withoutAccents(lower: string): string {
+  let ascii = true;
+  for (let i = 0; i < lower.length && ascii; i++) if (lower.charCodeAt(i) >= 128) ascii = false;
+  return ascii ? lower : lower.normalize("NFD").replace(/\p{M}/gu, "");
 }
 
 /** How a lower-cased token looks as a name (see `NameClass`). */

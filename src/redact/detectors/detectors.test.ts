@@ -194,11 +194,14 @@ describe("person", () => {
     expect(found(detectPersons, "Ruf mich an, ich bin ab 18 Uhr zu Hause")).toEqual([]);
     expect(found(detectPersons, "The Beatles released Abbey Road in 1969")).toEqual([]);
   });
-  it("finds the subject of a reporting verb and two lower-case name words after a mention word", () => {
+  it("finds reporting verbs' subjects, two lower-case name words after a mention word, accented first names", () => {
     expect(found(detectPersons, "Jaron told me so")).toEqual(["Jaron"]);
     expect(found(detectPersons, "can someone tell giocondo sodano to check this lol")).toEqual([
       "giocondo sodano",
     ]);
+    // A census first name written with accents the lists leave out; an accented word is not.
+    expect(found(detectPersons, "hey lucía, did you get my email?")).toEqual(["lucía"]);
+    expect(found(detectPersons, "hey café owners, the Café was great")).toEqual([]);
     // Names that are also common words, and ordinary words after "tell" or "with", are not.
     expect(found(detectPersons, "Police said the road is closed")).toEqual([]);
     expect(found(detectPersons, "Apple said profits rose")).toEqual([]);
