@@ -199,6 +199,10 @@ describe("person", () => {
     expect(found(detectPersons, "can someone tell giocondo sodano to check this lol")).toEqual([
       "giocondo sodano",
     ]);
+    // Lower-case names beside "me".
+    expect(found(detectPersons, "me and zackery at the beach")).toEqual(["zackery"]);
+    expect(found(detectPersons, "katrin levin and me went to the gig")).toEqual(["katrin levin"]);
+    expect(found(detectPersons, "coffee and me, then me and work")).toEqual([]);
     // A census first name written with accents the lists leave out; an accented word is not.
     expect(found(detectPersons, "hey lucía, did you get my email?")).toEqual(["lucía"]);
     expect(found(detectPersons, "hey café owners, the Café was great")).toEqual([]);

@@ -11,7 +11,8 @@
  * - it is coordinated with a name already found ("Sousa and Ball");
  * - a reporting verb follows it and it is a name that is not also a common word ("Jaron
  *   said", not "Police said");
- * - in lower case, two name words follow a mention word ("tell giocondo sodano");
+ * - in lower case, two name words follow a mention word ("tell giocondo sodano"), or a name
+ *   from any list stands beside "me" ("me and zackery", "radko rainold and me");
  * - one capitalised word is a name that is nothing else ("Judy", "Kowalski"), or, away from a
  *   sentence start, a name that is only a rarer English word ("Lee"), or a name from the long
  *   list in a text that is not German (where every noun is capitalised).
@@ -68,6 +69,8 @@ const INTRODUCTION_ENDS = words("is me am");
 const GERMAN = words(`der die das und ist nicht ich du er sie wir ihr mit auf für von zu bei
   ein eine einen dem den des im am um aus nach noch auch aber wenn mich dich uns bin sind war`);
 const CONJUNCTIONS = words("and or und et y e en och i");
+/** "me": "me and sam", "sam and me". */
+const ME_WORDS = words("me");
 /** Reporting verbs: a name is their usual subject ("Piera said", "Tom Ward told us"). */
 const REPORTING = words("said says told asks asked wrote writes replied texted tweeted");
 
@@ -96,6 +99,8 @@ const SHORT = 1 << 16;
 const REGION = 1 << 17;
 /** A reporting verb ("said"). */
 const REPORTING_VERB = 1 << 18;
+/** "me". */
+const ME = 1 << 19;
 
 /** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
 const LISTED_BITS: ReadonlyMap<string, number> = (() => {
@@ -115,6 +120,7 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   mark(CONJUNCTIONS, CONJUNCTION);
   mark(REGIONS, REGION);
   mark(REPORTING, REPORTING_VERB);
+  mark(ME_WORDS, ME);
   return m;
 })();
 
@@ -337,6 +343,17 @@ function coordinated(text: string, last: number, i: number): boolean {
   return has(i - 1, CONJUNCTION) && adjacent(text, last, i - 1) && adjacent(text, i - 1, i);
 }
 
+/** Whether "and me" (or another conjunction and "me") follows token `k`. */
+function meAfter(text: string, n: number, k: number): boolean {
+  return (
+    k + 2 < n &&
+    has(k + 1, CONJUNCTION) &&
+    has(k + 2, ME) &&
+    adjacent(text, k, k + 1) &&
+    adjacent(text, k + 1, k + 2)
+  );
+}
+
 function isNumberToken(text: string, i: number): boolean {
   const c = text.charCodeAt(tokStart[i]!);
   return c >= 48 && c <= 57;
@@ -483,16 +500,24 @@ export function detectPersons(text: string, out: Span[]): void {
       const c = (bits & CLASS_MASK) as NameClass;
       const first = c >= NameClass.Medium && (bits & FIRST) !== 0;
       const afterMention = near && has(prev, MENTION);
-      if (greeted || first || (afterMention && c >= NameClass.Listed)) {
+      // "me and X" before it.
+      const withMe =
+        i >= 2 && near && has(prev, CONJUNCTION) && has(i - 2, ME) && adjacent(text, i - 2, prev);
+      const k = extendLower(text, n, i);
+      // In a name list and not also a common word ("coffee", "mark").
+      const nameLike = c >= NameClass.Listed && c !== NameClass.Weak;
+      const nextToMe = nameLike && (withMe || meAfter(text, n, k));
+      if (greeted || first || nextToMe || (c >= NameClass.Listed && afterMention)) {
         const mentioned = first && afterMention;
-        const k = extendLower(text, n, i);
         if (
           (greeted && c >= NameClass.Listed) ||
           (introduced && c >= NameClass.Unknown) ||
           mentioned ||
           (first && k > i) ||
           // Two name words after a mention word ("tell giocondo sodano").
-          (afterMention && k > i)
+          (afterMention && k > i) ||
+          // Beside "me": "me and zackery", "radko rainold and me".
+          nextToMe
         )
           j = k;
       }
