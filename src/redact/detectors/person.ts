@@ -16,8 +16,8 @@
  * - one capitalised word is a name that is nothing else ("Judy", "Kowalski"), or, away from a
  *   sentence start, a name that is only a rarer English word ("Lee"), or a name from the long
  *   list in a text that is not German (where every noun is capitalised).
- * Runs that end in a company, street or institution word ("Smith Ltd.", "Baker Street") are
- * not people.
+ * Runs that end in a company, street or institution word ("Smith Ltd.", "Baker Street"), and
+ * words right after a kind of place in lower case ("the river Thames"), are not people.
  *
  * Speed: every token is looked up once, in a cache from the token as written to a bit set of
  * everything the rules ask about it (its name class, whether it is a title, a greeting, a
@@ -69,6 +69,9 @@ const INTRODUCTION_ENDS = words("is me am");
 const GERMAN = words(`der die das und ist nicht ich du er sie wir ihr mit auf für von zu bei
   ein eine einen dem den des im am um aus nach noch auch aber wenn mich dich uns bin sind war`);
 const CONJUNCTIONS = words("and or und et y e en och i");
+/** Lower-case words that name the place after them ("the river Thames", "lake Bled"). */
+const PLACE_KINDS = words(`river lake mount mt sea bay island isle valley county city town
+  village province district region street road avenue station airport bridge park hotel`);
 /** "me": "me and sam", "sam and me". */
 const ME_WORDS = words("me");
 /** Reporting verbs: a name is their usual subject ("Piera said", "Tom Ward told us"). */
@@ -101,6 +104,8 @@ const REGION = 1 << 17;
 const REPORTING_VERB = 1 << 18;
 /** "me". */
 const ME = 1 << 19;
+/** A kind of place ("river"). */
+const PLACE_KIND = 1 << 20;
 
 /** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
 const LISTED_BITS: ReadonlyMap<string, number> = (() => {
@@ -121,6 +126,7 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   mark(REGIONS, REGION);
   mark(REPORTING, REPORTING_VERB);
   mark(ME_WORDS, ME);
+  mark(PLACE_KINDS, PLACE_KIND);
   return m;
 })();
 
@@ -460,7 +466,10 @@ export function detectPersons(text: string, out: Span[]): void {
       if (first !== NameClass.Word) {
         const afterName = coordinated(text, lastPerson, i);
         // After "in", "from", "at": a place or a company, unless it starts with a first name.
-        const placeContext = i > 0 && has(prev, PLACE_PREPOSITION) && (bits & FIRST) === 0;
+        // After a kind of place in lower case ("the river Thames"): that place's name.
+        const placeContext =
+          (i > 0 && has(prev, PLACE_PREPOSITION) && (bits & FIRST) === 0) ||
+          (near && has(prev, PLACE_KIND) && !has(prev, CAPITAL));
         // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
         const firmLike = r === i && (bits & FIRM_LIKE) !== 0;
         // Next to a bare number it is a street or a town of an address ("12 Drangahrauni",
