@@ -203,6 +203,15 @@ describe("person", () => {
     expect(found(detectPersons, "can someone tell giocondo sodano to check this lol")).toEqual([
       "giocondo sodano",
     ]);
+    // A full name coordinated before a name found, not a company's or a place's name.
+    expect(found(detectPersons, "Colombano Sacchet and Judy Smith are getting married")).toEqual([
+      "Colombano Sacchet",
+      "Judy Smith",
+    ]);
+    expect(found(detectPersons, "Google Cloud and Judy Smith, in New Amsterdam and Judy")).toEqual([
+      "Judy Smith",
+      "Judy",
+    ]);
     // Lower-case names beside "me".
     expect(found(detectPersons, "me and zackery at the beach")).toEqual(["zackery"]);
     expect(found(detectPersons, "katrin levin and me went to the gig")).toEqual(["katrin levin"]);

@@ -8,7 +8,8 @@
  *   ("Donald van der Voet", "James Koumura", "Walerian Błaszczyk");
  * - a greeting, thanks or mention word precedes it ("Happy birthday Armande", "Bedankt
  *   Rasmus", "hey priya", "thanks tomasz nowak"), in several languages;
- * - it is coordinated with a name already found ("Sousa and Ball");
+ * - it is coordinated with a name already found ("Sousa and Ball"), or it is a full name
+ *   coordinated before one ("Colombano Sacchet and Judy Smith");
  * - a reporting verb follows it and it is a name that is not also a common word ("Jaron
  *   said", not "Police said");
  * - in lower case, two name words follow a mention word ("tell giocondo sodano"), or a name
@@ -532,9 +533,40 @@ export function detectPersons(text: string, out: Span[]): void {
       }
     }
     if (j >= 0) {
+      const a = coordinatedBefore(text, lastPerson, i);
+      if (a >= 0) out.push({ start: tokStart[a]!, end: tokEnd[i - 2]!, type: "person" });
       out.push({ start: tokStart[i]!, end: tokEnd[j]!, type: "person" });
       lastPerson = j;
       i = j + 1;
     } else i++;
   }
+}
+
+/**
+ * The first token of a full name coordinated before a name found at token `i` ("Heloísa
+ * Albuquerque and Eloá Macedo"): two or more adjacent capitalised words, none an ordinary,
+ * company or street word, then a conjunction right before `i`, after the last person found
+ * (`last`) and not after a place preposition or a number. -1 when there is none.
+ */
+function coordinatedBefore(text: string, last: number, i: number): number {
+  const b = i - 2;
+  if (b <= last + 1 || !has(i - 1, CONJUNCTION)) return -1;
+  if (!adjacent(text, b, i - 1) || !adjacent(text, i - 1, i)) return -1;
+  let a = b + 1;
+  while (
+    a - 1 > last &&
+    has(a - 1, CAPITAL) &&
+    cls(a - 1) !== NameClass.Word &&
+    !has(a - 1, NOT_PERSON_HEAD) &&
+    (a - 1 === b || adjacent(text, a - 1, a))
+  )
+    a--;
+  if (b - a < 1) return -1;
+  if (
+    a > 0 &&
+    adjacent(text, a - 1, a) &&
+    (has(a - 1, PLACE_PREPOSITION) || isNumberToken(text, a - 1))
+  )
+    return -1;
+  return a;
 }
