@@ -213,6 +213,7 @@ describe("person", () => {
     ["me and zackery at the beach", ["zackery"]],
     ["katrin levin and me went to the gig", ["katrin levin"]],
     ["coffee and me, then me and work", []],
+    ["me and bae at the beach, me and lil bro, me and hubby, hi fam", []],
     // A census first name written with accents the lists leave out; not an accented word.
     ["hey lucía, did you get my email?", ["lucía"]],
     ["hey café owners, the Café was great", []],

@@ -58,6 +58,13 @@ const REGIONS = words(`alabama alaska arizona arkansas california colorado conne
   florida hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
   massachusetts michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma
   oregon pennsylvania tennessee texas utah vermont wisconsin wyoming`);
+/**
+ * Words of social-media writing that the noisy name list holds but that stand for someone
+ * without naming them ("me and bae", "hey fam", "lil bro"): never a name.
+ */
+const SOCIAL_WORDS = words(`bae babe baby bro bros bruh sis fam hubby wifey bestie bestis bff bf gf
+  boo homie homies lil mama papa mom mum dad dada nana nan granny grandma grandpa gramps bby
+  babes hun hon sweetie lol lmao omg idk tbh ngl fr yall ya`);
 /** Prepositions before places and companies ("from Gallup", "at Optigov", "in Madrid"). */
 const PLACE_PREPOSITIONS = words("in from at near into inside outside across around via");
 /** Word pairs that introduce a name: "my name is", "call me", "says". */
@@ -107,6 +114,8 @@ const REPORTING_VERB = 1 << 18;
 const ME = 1 << 19;
 /** A kind of place ("river"). */
 const PLACE_KIND = 1 << 20;
+/** A social-media word for a person ("bae", "bro"). */
+const SOCIAL_WORD = 1 << 21;
 
 /** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
 const LISTED_BITS: ReadonlyMap<string, number> = (() => {
@@ -128,12 +137,13 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   mark(REPORTING, REPORTING_VERB);
   mark(ME_WORDS, ME);
   mark(PLACE_KINDS, PLACE_KIND);
+  mark(SOCIAL_WORDS, SOCIAL_WORD);
   return m;
 })();
 
 /** The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones"). */
 function classOf(lower: string, listed: number): NameClass {
-  if ((listed & (NOT_PERSON_HEAD | REGION)) !== 0) return NameClass.Word;
+  if ((listed & (NOT_PERSON_HEAD | REGION | SOCIAL_WORD)) !== 0) return NameClass.Word;
   const whole = nameClass(lower);
   if (whole !== NameClass.Unknown || !lower.includes("-")) return whole;
   let best: NameClass = NameClass.Word;
