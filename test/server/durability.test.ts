@@ -185,7 +185,14 @@ describe.each(targets)("SIGKILL during 2,000 concurrent opt-outs ($name)", ({ da
       expect(missing).toEqual([]);
       expect(answered).toBe(N);
     } finally {
+      // Wait for the shutdown (it finishes the background obligations pass) before the
+      // schema is dropped: a drop racing the server's last transaction can deadlock.
+      const running = second.child.exitCode === null && second.child.signalCode === null;
+      const exited = running ? new Promise((r) => second.child.once("exit", r)) : null;
       second.child.kill("SIGTERM");
+      const timer = setTimeout(() => second.child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
     }
   }, 180_000);
 });
