@@ -12,7 +12,7 @@ import { merkleRoot } from "./merkle.js";
 import { migrateLineage } from "./migrate-lineage.js";
 import {
   insertObligationSets,
-  insertResolution,
+  insertResolutions,
   locateObligation,
   type NewObligations,
   type ObligationRef,
@@ -645,27 +645,7 @@ export class LineageStore {
     const at = this.now();
     const resolved = await this.db.transaction().execute(async (trx) => {
       const open = await selectObligations(trx, { status: "open", runSeq: runSeq! });
-      let n = 0;
-      // 1,000 rows of 7 values per statement: under SQLite's bound-parameter limit.
-      for (let i = 0; i < open.length; i += 1000) {
-        const res = await trx
-          .insertInto("lineage_obligation_resolutions")
-          .values(
-            open.slice(i, i + 1000).map((o) => ({
-              id: o.id,
-              run_seq: o.runSeq,
-              trigger_seq: o.triggerSeq,
-              created_at: o.createdAt,
-              status,
-              reason,
-              resolved_at: at,
-            })),
-          )
-          .onConflict((oc) => oc.column("id").doNothing())
-          .executeTakeFirst();
-        n += Number(res.numInsertedOrUpdatedRows ?? 0n);
-      }
-      return n;
+      return insertResolutions(trx, open, status, reason, at);
     });
     return { runId: run.runId, resolved };
   }
@@ -679,18 +659,21 @@ export class LineageStore {
       throw new TrainGateError("TG_E_USAGE", "a resolution needs a reason (--reason TEXT)");
     const located = await locateObligation(this.db, id);
     if (located === null) throw new TrainGateError("TG_E_NOT_FOUND", `no obligation ${id}`, { id });
-    const inserted = await insertResolution(
-      this.db,
-      {
-        id,
-        runSeq: Number(located.set.run_seq),
-        triggerSeq: located.triggerSeq,
-        createdAt: Number(located.set.created_at),
-      },
-      status,
-      reason,
-      this.now(),
-    );
+    const inserted =
+      (await insertResolutions(
+        this.db,
+        [
+          {
+            id,
+            runSeq: Number(located.set.run_seq),
+            triggerSeq: located.triggerSeq,
+            createdAt: Number(located.set.created_at),
+          },
+        ],
+        status,
+        reason,
+        this.now(),
+      )) > 0;
     const o = await this.getObligation(id);
     if (!inserted)
       throw new TrainGateError(

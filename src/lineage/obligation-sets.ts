@@ -262,28 +262,35 @@ export async function selectObligations(
 }
 
 /**
- * Closes obligation `ref` unless it is closed already. Returns false when another
- * resolution was there first.
+ * Closes the obligations `refs` that are not closed already, 1,000 per statement (7 values a
+ * row: under SQLite's bound-parameter limit). Returns how many it closed; an obligation
+ * another resolution reached first keeps that one.
  */
-export async function insertResolution(
+export async function insertResolutions(
   db: Db,
-  ref: { id: number; runSeq: number; triggerSeq: number; createdAt: number },
+  refs: readonly { id: number; runSeq: number; triggerSeq: number; createdAt: number }[],
   status: ObligationStatus,
   reason: string,
   resolvedAt: number,
-): Promise<boolean> {
-  const res = await db
-    .insertInto("lineage_obligation_resolutions")
-    .values({
-      id: ref.id,
-      run_seq: ref.runSeq,
-      trigger_seq: ref.triggerSeq,
-      created_at: ref.createdAt,
-      status,
-      reason,
-      resolved_at: resolvedAt,
-    })
-    .onConflict((oc) => oc.column("id").doNothing())
-    .executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+): Promise<number> {
+  let closed = 0;
+  for (let i = 0; i < refs.length; i += CHUNK) {
+    const res = await db
+      .insertInto("lineage_obligation_resolutions")
+      .values(
+        refs.slice(i, i + CHUNK).map((ref) => ({
+          id: ref.id,
+          run_seq: ref.runSeq,
+          trigger_seq: ref.triggerSeq,
+          created_at: ref.createdAt,
+          status,
+          reason,
+          resolved_at: resolvedAt,
+        })),
+      )
+      .onConflict((oc) => oc.column("id").doNothing())
+      .executeTakeFirst();
+    closed += Number(res.numInsertedOrUpdatedRows ?? 0n);
+  }
+  return closed;
 }

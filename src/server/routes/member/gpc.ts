@@ -51,10 +51,11 @@ export async function applyGpc(
     .sort();
   let recorded: string[] = [];
   let kept: string[] = [];
-  const member = honoured.length > 0 ? await ctx.store.getMember(memberId) : null;
+  // The member's row and states in one read (memberView), only when GPC can matter.
+  const view = honoured.length > 0 ? await ctx.store.memberView(memberId) : null;
   // An erased member's tombstones already deny everything, and appends would be refused.
-  if (honoured.length > 0 && member?.erasedAt == null) {
-    const states = new Map((await ctx.store.currentState(memberId)).map((s) => [s.purpose, s]));
+  if (view !== null && view.member?.erasedAt == null) {
+    const states = new Map(view.states.map((s) => [s.purpose, s]));
     const pending = honoured.filter((p) => {
       const s = states.get(p);
       return !(s !== undefined && s.choice === "deny" && (s.source === "gpc" || s.erased));
