@@ -5,10 +5,25 @@
 import { Command, CommanderError } from "commander";
 import { TrainGateError } from "../errors.js";
 import { err } from "./command.js";
-import { COMMANDS } from "./commands/index.js";
+import { COMMANDS, type CommandEntry } from "./commands/index.js";
 
-/** Builds the commander program with every command registered. */
-export function buildProgram(): Command {
+/**
+ * The commands `argv` needs: only the named one when the first word names a command (its
+ * module graph alone is imported), every one for help, `--version` or anything else.
+ */
+function needed(argv: readonly string[] | undefined): readonly CommandEntry[] {
+  const first = argv?.[0];
+  if (first === "--version" || first === "-V") return [];
+  const named = COMMANDS.find((c) => c.name === first);
+  return named === undefined ? COMMANDS : [named];
+}
+
+/**
+ * Builds the commander program with the commands `argv` needs registered (see `needed`);
+ * without `argv`, every command.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+  const registers = await Promise.all(needed(argv).map((c) => c.load()));
   const program = new Command("traingate")
     .description(
       "The gate between people's data and AI training: decide, build and prove which content may train a model.",
@@ -16,7 +31,7 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of registers) register(program);
   program.addHelpText(
     "after",
     `
@@ -35,8 +50,8 @@ Exit codes: 0 success, 2 bad input or usage (the message says what and where), 1
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (e) {

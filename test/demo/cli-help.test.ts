@@ -32,8 +32,9 @@ function helpOf(cmd: Command): string {
   return text;
 }
 
+const program = await buildProgram();
+
 describe("CLI help", () => {
-  const program = buildProgram();
   const commands = walk(program);
 
   it("has a top-level help with a description and examples", () => {
@@ -69,4 +70,15 @@ describe("CLI help", () => {
         expect(option.description.trim(), option.flags).not.toBe("");
     },
   );
+});
+
+describe("CLI start-up", () => {
+  it("loads only the named command's module, and every command otherwise", async () => {
+    const only = await buildProgram(["build", "--help"]);
+    expect(only.commands.map((c) => c.name())).toEqual(["build"]);
+    const all = await buildProgram(["help"]);
+    expect(all.commands.map((c) => c.name())).toEqual(program.commands.map((c) => c.name()));
+    expect((await buildProgram(["--version"])).commands).toEqual([]);
+    expect((await buildProgram(["no-such-command"])).commands.length).toBe(program.commands.length);
+  });
 });
