@@ -50,6 +50,7 @@ import {
 } from "./manifest.js";
 import { hmacPads, type PseudonymKey } from "./pseudonym-key.js";
 import { startRedaction, type TextRedactor } from "./redact-step.js";
+import { type RunFacts, runFacts } from "./run-facts.js";
 
 /** Everything a build needs. Paths are as the user gave them. */
 export interface BuildOptions {
@@ -75,7 +76,7 @@ export interface BuildOptions {
   readonly threads?: number;
   /** Redaction worker threads (default: one per core). */
   readonly redactThreads?: number;
-  /** Return the included item ids and author ids (for lineage); costs memory. */
+  /** Return the included item ids, author ids and run facts (for lineage); costs memory. */
   readonly collectIds?: boolean;
   /** The clock for `created_at` of the manifest (not for any decision). */
   readonly now?: () => Date;
@@ -89,6 +90,8 @@ export interface BuildResult {
   readonly includedIds?: readonly string[];
   /** With `collectIds`: member ids of the included items' authors, sorted, distinct. */
   readonly authorIds?: readonly string[];
+  /** With `collectIds`: included authors by consent state, members per region group. */
+  readonly facts?: RunFacts;
 }
 
 const CARRY = ["author_id", "kind", "visibility", "created_at", "lang", "text"] as const;
@@ -239,6 +242,15 @@ async function decideAndWrite(
         GROUP BY ALL`),
     conn,
   );
+  // What lineage registers besides the ids, while members and consent are still loaded.
+  const facts = opts.collectIds
+    ? await progress.stage(
+        "facts",
+        null,
+        () => runFacts(conn, opts.policy, opts.purpose, opts.asOf),
+        conn,
+      )
+    : undefined;
   // Members and consent are no longer needed: their memory goes to the sort of the dataset.
   await dropInputTables(conn);
 
@@ -418,6 +430,7 @@ async function decideAndWrite(
     manifest,
     ...(ids === undefined ? {} : { includedIds: ids }),
     ...(authorIds === undefined ? {} : { authorIds }),
+    ...(facts === undefined ? {} : { facts }),
   };
 }
 

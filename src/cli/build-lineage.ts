@@ -5,11 +5,8 @@
 import type { Command } from "commander";
 import type { BuildResult } from "../build/run-build.js";
 import { TrainGateError } from "../errors.js";
-import { loadConsent } from "../export/load-export.js";
 import { registerBuild } from "../lineage/record-build.js";
-import type { Policy } from "../policy/model.js";
 import { err } from "./command.js";
-import { consentFromLedger } from "./consent-from-ledger.js";
 
 /** The build's lineage options as commander parses them. */
 export interface BuildLineageOptions {
@@ -18,8 +15,6 @@ export interface BuildLineageOptions {
   openlineageFile?: string;
   openlineageUrl?: string;
   openlineageNamespace?: string;
-  members?: string;
-  consent?: string;
   dataDir?: string;
   database?: string;
 }
@@ -46,25 +41,20 @@ export function wantsLineage(opts: BuildLineageOptions): boolean {
 export async function recordBuildLineage(
   opts: BuildLineageOptions,
   result: BuildResult,
-  policy: Policy,
 ): Promise<void> {
   if (!wantsLineage(opts)) return;
   try {
-    if (result.includedIds === undefined || result.authorIds === undefined)
+    if (
+      result.includedIds === undefined ||
+      result.authorIds === undefined ||
+      result.facts === undefined
+    )
       throw new TrainGateError("TG_E_INTERNAL", "the build did not collect the run's ids");
-    const members = opts.members;
-    if (members === undefined) throw new TrainGateError("TG_E_USAGE", "--members is required");
-    const consentFile = opts.consent;
     await registerBuild({
       manifest: result.manifest,
       includedIds: result.includedIds,
       authorIds: result.authorIds,
-      policy,
-      membersPath: members,
-      consent: () =>
-        consentFile === undefined
-          ? consentFromLedger({ dataDir: opts.dataDir, database: opts.database })
-          : loadConsent(consentFile),
+      facts: result.facts,
       where: { dataDir: opts.dataDir, database: opts.database },
       openLineage: {
         file: opts.openlineageFile,

@@ -23,7 +23,6 @@ import { openLedger } from "../ledger/open-ledger.js";
 import type { Run } from "../lineage/lineage-store.js";
 import { withLineage } from "../lineage/open-lineage.js";
 import { registerBuild } from "../lineage/record-build.js";
-import type { ConsentEvent } from "../policy/domain.js";
 import { parseTimestamp } from "../policy/time.js";
 import { type RunningServer, type ServeOptions, startServer } from "../server/start-server.js";
 import { DEMO_AS_OF, DEMO_ITEMS, DEMO_MEMBERS, DEMO_SEED } from "./demo-defaults.js";
@@ -176,18 +175,13 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
   }
   if (run === null) {
     const t = performance.now();
-    let events: readonly ConsentEvent[] | null = null;
-    const ledgerEvents = async () => {
-      events ??= await consentFromLedger(where);
-      return events;
-    };
     const built = await runBuild({
       policy,
       purpose: PURPOSE,
       asOf,
       members: files.members,
       items: files.items,
-      ledgerConsent: ledgerEvents,
+      ledgerConsent: () => consentFromLedger(where),
       out,
       format: "jsonl",
       strict: false,
@@ -197,13 +191,13 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
       collectIds: true,
       progress: new BuildProgress(false),
     });
+    if (built.facts === undefined)
+      throw new TrainGateError("TG_E_INTERNAL", "the build did not compute its run facts");
     run = await registerBuild({
       manifest: built.manifest,
       includedIds: built.includedIds ?? [],
       authorIds: built.authorIds ?? [],
-      policy,
-      membersPath: files.members,
-      consent: ledgerEvents,
+      facts: built.facts,
       where,
     });
     // A model trained on the run, so lineage has the whole chain: member -> run -> model.

@@ -3,16 +3,12 @@
  * registry (with its members' consent states and regions), bring obligations up to date, and
  * emit the OpenLineage event.
  */
-import { loadMembers } from "../export/load-export.js";
-import type { ConsentEvent } from "../policy/domain.js";
-import type { Policy } from "../policy/model.js";
-import { parseTimestamp } from "../policy/time.js";
+import type { RunFacts } from "../build/run-facts.js";
 import type { RegisterRunInput, Run } from "./lineage-store.js";
 import { type LineageLocation, withLineage } from "./open-lineage.js";
 import type { OpenLineageTarget } from "./openlineage-event.js";
 import { buildRunEvent, emitRunEvent } from "./openlineage-event.js";
 import { RunManifestSchema } from "./run-manifest.js";
-import { memberConsentCounts, regionMembers } from "./run-members.js";
 
 /** Where to send the OpenLineage event, and under which job namespace. */
 export type OpenLineageOptions = OpenLineageTarget & { readonly namespace?: string | undefined };
@@ -48,37 +44,23 @@ export interface BuildLineageInput {
   readonly manifest: { readonly purpose: string; readonly as_of: string };
   readonly includedIds: readonly string[];
   readonly authorIds: readonly string[];
-  readonly policy: Policy;
-  /** The members table the build read (for regions). */
-  readonly membersPath: string;
-  /** The consent events the build decided with (file or ledger). */
-  readonly consent: () => Promise<readonly ConsentEvent[]>;
+  /** The build's run facts (consent states and regions), computed inside DuckDB. */
+  readonly facts: RunFacts;
   readonly where: LineageLocation;
   readonly openLineage?: OpenLineageOptions | undefined;
 }
 
 /**
- * Registers a finished build: counts its authors by consent state and region, then
- * `recordBuild`. Reads the members table and the consent events once more.
+ * Registers a finished build with the facts the build computed (src/build/run-facts.ts):
+ * nothing is read again from the members table, the consent events or the ledger.
  */
-export async function registerBuild(input: BuildLineageInput): Promise<Run> {
-  const { purpose } = input.manifest;
-  const asOf = parseTimestamp(input.manifest.as_of) ?? Number.NaN;
-  const honourGpc = input.policy.purposes[purpose]?.gpc ?? true;
-  const memberConsent = memberConsentCounts(
-    input.authorIds,
-    await input.consent(),
-    purpose,
-    asOf,
-    honourGpc,
-  );
-  const regions = regionMembers(await loadMembers(input.membersPath), input.authorIds);
+export function registerBuild(input: BuildLineageInput): Promise<Run> {
   return recordBuild({
     manifest: input.manifest,
     itemIds: input.includedIds,
     memberIds: input.authorIds,
-    memberConsent,
-    regions,
+    memberConsent: input.facts.memberConsent,
+    regions: input.facts.regions,
     where: input.where,
     openLineage: input.openLineage,
   });

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenLineage, openLineage } from "../../src/lineage/open-lineage.js";
 import { reportHtml, reportMarkdown } from "../../src/lineage/render-report.js";
-import { memberConsentCounts, regionMembers } from "../../src/lineage/run-members.js";
 import { transparencyReport } from "../../src/lineage/transparency-report.js";
 import { runCli } from "../support/run-cli.js";
 import { manifestFor, steppingClock } from "./lineage-fixtures.js";
+import { memberConsentCounts, regionMembers } from "./run-members-reference.js";
 
 const T = (iso: string) => Date.parse(iso) * 1000;
 const ctx = { actor: "test", requestId: null };

@@ -132,7 +132,7 @@ Example:
       ...(threads === undefined ? {} : { threads }),
       collectIds: wantsLineage(opts),
     });
-    await recordBuildLineage(opts, result, policy);
+    await recordBuildLineage(opts, result);
     if (opts.quiet) return;
     const m = result.manifest;
     out(
