@@ -3,25 +3,40 @@
  * filled with values from `@faker-js/faker` in 14 locales (names, phone numbers in national
  * and international form, addresses, IBANs and cards of many countries), plus members'
  * display names, handles, hashtags, emoji, lower-case names and PII-free distractors
- * (prices, dates, scores, versions, hashtags, places, brands). Deterministic: a fixed seed
- * gives the same set on every run.
+ * (prices, dates, scores, versions, hashtags, places, brands). People's names also come from
+ * ten more locales, and stand where a capital letter says little: alone at a sentence start,
+ * addressed by name, in lists, as owners, in all-lower-case chat. Firms named after people
+ * and towns with their country are labelled as not personal data (type `null`), so a
+ * detector that takes them for names loses precision. Deterministic: a fixed seed gives the
+ * same set on every run.
  */
 import type { Faker } from "@faker-js/faker";
 import {
   fakerCS_CZ,
   fakerDA,
   fakerDE,
+  fakerEN,
   fakerEN_AU,
   fakerEN_GB,
   fakerEN_IN,
   fakerEN_US,
   fakerES,
+  fakerFI,
   fakerFR,
+  fakerHR,
+  fakerHU,
+  fakerID_ID,
   fakerIT,
+  fakerNB_NO,
   fakerNL,
   fakerPL,
   fakerPT_BR,
+  fakerRO,
+  fakerSK,
+  fakerSR_RS_latin,
   fakerSV,
+  fakerTR,
+  fakerYO_NG,
 } from "@faker-js/faker";
 import type { EvalEntity, LabelledSpan, LabelledText } from "./labelled-text.js";
 
@@ -69,11 +84,33 @@ const LOCALES: readonly Locale[] = [
   { faker: fakerEN_AU, country: "AU" },
 ];
 
+/**
+ * More name locales, for people's names only (phones, IBANs and addresses keep the post's
+ * locale, whose formats the set was built around): surnames the census lists rarely hold
+ * (Croatian, Finnish, Hungarian, Slovak, Turkish, Romanian, Norwegian, Serbian, Yoruba,
+ * Indonesian).
+ */
+const NAME_LOCALES: readonly Faker[] = [
+  ...LOCALES.map((l) => l.faker),
+  fakerHR,
+  fakerFI,
+  fakerHU,
+  fakerSK,
+  fakerTR,
+  fakerRO,
+  fakerNB_NO,
+  fakerSR_RS_latin,
+  fakerYO_NG,
+  fakerID_ID,
+];
+
 /** A piece of a template: literal text, or a slot that produces a value of a type. */
 type Piece = string | { readonly slot: Slot };
 type Slot =
   | "first"
   | "full"
+  | "last"
+  | "last_lower"
   | "first_lower"
   | "full_lower"
   | "member"
@@ -90,11 +127,16 @@ type Slot =
   | "ssn"
   | "nino"
   | "dni"
-  | "street";
+  | "street"
+  | "company"
+  | "town_country";
 
-const SLOT_TYPE: Readonly<Record<Slot, EvalEntity>> = {
+/** What a slot's value is labelled as; `null` for text that is not personal data (a firm, a town). */
+const SLOT_TYPE: Readonly<Record<Slot, EvalEntity | null>> = {
   first: "person",
   full: "person",
+  last: "person",
+  last_lower: "person",
   first_lower: "person",
   full_lower: "person",
   member: "person",
@@ -112,6 +154,8 @@ const SLOT_TYPE: Readonly<Record<Slot, EvalEntity>> = {
   nino: "national_id",
   dni: "national_id",
   street: "address",
+  company: null,
+  town_country: null,
 };
 
 /** Parses "text {slot} text" into pieces. */
@@ -165,6 +209,28 @@ const TEMPLATES: readonly Piece[][] = [
   "my ip is {ip4} if you need to whitelist it",
   "Book via {url} or call {phone_intl}",
   "{first_lower} {first_lower} and me went to the gig, 10/10 would go again",
+  // Names where a capital letter says little: at a sentence start, alone, addressed by name.
+  "{first}, can you send me the slides from this morning? 🙏",
+  "{first}, are you still coming tonight or not??",
+  "see you tomorrow, {first}! don't be late this time 😅",
+  "good luck with the exam, {first}!",
+  "{last} argued that the new stadium was never affordable.",
+  "{full} announced on Monday that she is stepping down as coach.",
+  "Last night {last} scored twice in the second half ⚽🔥",
+  "Nobody expected {last} to win the chess final this year.",
+  "The jury thanked {last} for twelve years of service",
+  "Team for saturday: {first}, {first}, {first} and {first} 🏀",
+  // Possessives and lower-case chat.
+  "Just finished {full}'s new novel, couldn't put it down 📚",
+  "movie night at {first}'s place, bring snacks 🍿",
+  "lol {first_lower} is so dramatic sometimes",
+  "{first_lower}: where r u?? still waiting outside",
+  "ok so {last_lower} from accounting replied all again 🙃",
+  // Firms named after people, towns with their country, a mail signature: not names.
+  "{full} just got a job at {company}, so proud!!",
+  "{company} is hiring again, has anyone applied?",
+  "Greetings from {town_country}! weather is perfect ☀️",
+  "Best regards,\n{full}\n{company}\n{street}\n{town_country}",
 ].map(template);
 
 /** Posts with no PII at all: what a detector must leave alone. */
@@ -269,7 +335,9 @@ function handle(f: Faker): string {
 /** Generates `count` labelled posts (about one in five without PII) from `seed`. */
 export function generatePiiSet(count = 10_000, seed = DEFAULT_SEED): GeneratedSet {
   const rand = prng(seed);
-  for (const [i, l] of LOCALES.entries()) l.faker.seed(seed + i);
+  // The post locales first, as before the name-only locales were added, then those.
+  for (const [i, f] of NAME_LOCALES.entries()) f.seed(seed + i);
+  fakerEN.seed(seed + NAME_LOCALES.length);
   // Members: display names from several locales; posts mention some of them.
   const memberNames: string[] = [];
   for (let i = 0; i < 2000; i++) memberNames.push(fullName(pick(rand, LOCALES).faker));
@@ -280,6 +348,7 @@ export function generatePiiSet(count = 10_000, seed = DEFAULT_SEED): GeneratedSe
       continue;
     }
     const { faker: f, country } = pick(rand, LOCALES);
+    const names = pick(rand, NAME_LOCALES);
     const pieces = pick(rand, TEMPLATES);
     let text = "";
     const spans: LabelledSpan[] = [];
@@ -288,7 +357,7 @@ export function generatePiiSet(count = 10_000, seed = DEFAULT_SEED): GeneratedSe
         text += p;
         continue;
       }
-      const value = fill(p.slot, rand, f, country, memberNames);
+      const value = fill(p.slot, rand, f, names, country, memberNames);
       spans.push({
         start: text.length,
         end: text.length + value.length,
@@ -306,18 +375,23 @@ function fill(
   slot: Slot,
   rand: () => number,
   f: Faker,
+  names: Faker,
   country: string,
   members: readonly string[],
 ): string {
   switch (slot) {
     case "first":
-      return firstName(f);
+      return firstName(names);
     case "full":
-      return fullName(f);
+      return fullName(names);
+    case "last":
+      return names.person.lastName();
     case "first_lower":
-      return firstName(f).toLowerCase();
+      return firstName(names).toLowerCase();
     case "full_lower":
-      return fullName(f).toLowerCase();
+      return fullName(names).toLowerCase();
+    case "last_lower":
+      return names.person.lastName().toLowerCase();
     case "member":
       return pick(rand, members);
     case "member_lower":
@@ -354,5 +428,9 @@ function fill(
       return dni(rand);
     case "street":
       return `${f.location.streetAddress()}, ${f.location.zipCode()} ${f.location.city()}`;
+    case "company":
+      return f.company.name();
+    case "town_country":
+      return `${f.location.city()}, ${fakerEN.location.country()}`;
   }
 }
