@@ -38,41 +38,72 @@ export async function lookupDense(
 }
 
 /**
- * The dense ids of `ids`, assigning new ones (max + 1, + 2, ...) to those without. Must run
- * inside a transaction; on PostgreSQL the dictionary is locked for the transaction so two
- * concurrent builds cannot hand out the same integer.
+ * The dense id of each of `ids` (or undefined), by position. SQLite returns each id's
+ * position in the array with its dense id, so no map of a million strings is built here.
+ */
+async function lookupDenseAt(
+  db: Transaction<LineageTables>,
+  dialect: LineageDialect,
+  table: DenseTable,
+  ids: readonly string[],
+): Promise<(number | undefined)[]> {
+  const out = new Array<number | undefined>(ids.length).fill(undefined);
+  if (ids.length === 0) return out;
+  if (dialect === "postgres") {
+    const found = await lookupDense(db, dialect, table, ids);
+    for (let i = 0; i < ids.length; i++) out[i] = found.get(ids[i]!);
+    return out;
+  }
+  const { rows } = await sql<{ pos: number; dense: number }>`select j.key as pos, d.dense
+    from json_each(${JSON.stringify(ids)}) as j join ${sql.table(table)} d on d.id = j.value`.execute(
+    db,
+  );
+  for (const r of rows) out[Number(r.pos)] = Number(r.dense);
+  return out;
+}
+
+/**
+ * The dense ids of `ids` (distinct), by position, assigning new ones (max + 1, + 2, ... in
+ * input order) to those without. Must run inside a transaction; on PostgreSQL the dictionary
+ * is locked for the transaction so two concurrent builds cannot hand out the same integer.
  */
 export async function assignDense(
   trx: Transaction<LineageTables>,
   dialect: LineageDialect,
   table: DenseTable,
   ids: readonly string[],
-): Promise<Map<string, number>> {
+): Promise<number[]> {
   if (dialect === "postgres") {
     await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(trx);
   }
-  const unique = [...new Set(ids)];
-  const known = await lookupDense(trx, dialect, table, unique);
-  const missing = unique.filter((id) => !known.has(id));
-  if (missing.length === 0) return known;
-  const top = await trx
-    .selectFrom(table)
-    .select((eb) => eb.fn.max("dense").as("top"))
-    .executeTakeFirst();
-  const base = top?.top === null || top?.top === undefined ? 0 : Number(top.top) + 1;
-  // One set-based statement (the array's position gives each id base + index), not one
-  // statement per few thousand rows through the query builder: a build's run brings a
-  // million new item ids at once.
-  if (dialect === "postgres") {
-    await sql`insert into ${sql.table(table)} (id, dense)
-      select u.id, ${base}::bigint + u.ord - 1
-      from unnest(${missing}::text[]) with ordinality as u(id, ord)`.execute(trx);
-  } else {
-    await sql`insert into ${sql.table(table)} (id, dense)
-      select j.value, ${base} + j.key from json_each(${JSON.stringify(missing)}) as j`.execute(trx);
+  const dense = await lookupDenseAt(trx, dialect, table, ids);
+  const missing: string[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    if (dense[i] !== undefined) continue;
+    missing.push(ids[i]!);
+    at.push(i);
   }
-  missing.forEach((id, i) => {
-    known.set(id, base + i);
-  });
-  return known;
+  if (missing.length > 0) {
+    const top = await trx
+      .selectFrom(table)
+      .select((eb) => eb.fn.max("dense").as("top"))
+      .executeTakeFirst();
+    const base = top?.top === null || top?.top === undefined ? 0 : Number(top.top) + 1;
+    // One set-based statement (the array's position gives each id base + index), not one
+    // statement per few thousand rows through the query builder: a build's run brings a
+    // million new item ids at once.
+    if (dialect === "postgres") {
+      await sql`insert into ${sql.table(table)} (id, dense)
+        select u.id, ${base}::bigint + u.ord - 1
+        from unnest(${missing}::text[]) with ordinality as u(id, ord)`.execute(trx);
+    } else {
+      await sql`insert into ${sql.table(table)} (id, dense)
+        select j.value, ${base} + j.key from json_each(${JSON.stringify(missing)}) as j`.execute(
+        trx,
+      );
+    }
+    for (let k = 0; k < at.length; k++) dense[at[k]!] = base + k;
+  }
+  return dense as number[];
 }

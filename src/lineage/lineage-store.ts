@@ -8,7 +8,7 @@ import { TrainGateError } from "../errors.js";
 import { parseTimestamp } from "../policy/time.js";
 import { assignDense, lookupDense } from "./dense-ids.js";
 import type { LineageDialect, LineageTables, RunsTable } from "./lineage-tables.js";
-import { merkleRoot } from "./merkle.js";
+import { compareIds, merkleRoot } from "./merkle.js";
 import { migrateLineage } from "./migrate-lineage.js";
 import {
   insertObligationSets,
@@ -116,6 +116,18 @@ function toRun(r: Selectable<RunsTable>): Run {
   };
 }
 
+/**
+ * `ids` sorted (byte order, as the build writes them) without repeats. A build hands its
+ * ids over already sorted, where the sort is one linear pass; no set of a million strings.
+ */
+function sortedDistinct(ids: readonly string[]): string[] {
+  const out = [...ids].sort(compareIds);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i]!;
+  out.length = n;
+  return out;
+}
+
 /** The lineage registry over one database. */
 export class LineageStore {
   /** Cached runs and deserialised bitmaps of this process. */
@@ -182,7 +194,7 @@ export class LineageStore {
         "TG_E_BAD_INPUT",
         `manifest: as_of ${manifest.as_of} is not RFC 3339`,
       );
-    const itemIds = [...new Set(input.itemIds)];
+    const itemIds = sortedDistinct(input.itemIds);
     if (itemIds.length !== manifest.counts.included) {
       throw new TrainGateError(
         "TG_E_BAD_INPUT",
@@ -195,7 +207,7 @@ export class LineageStore {
         `run ${manifest.run_id}: the item ids do not hash to the manifest's merkle_root`,
       );
     }
-    const memberIds = [...new Set(input.memberIds)];
+    const memberIds = sortedDistinct(input.memberIds);
     const manifestText = JSON.stringify(manifest);
     const existing = await this.getRunOrNull(manifest.run_id);
     if (existing !== null) {
@@ -208,9 +220,8 @@ export class LineageStore {
     }
     await this.db.transaction().execute(async (trx) => {
       await this.lockObligations(trx);
-      const members = await assignDense(trx, this.dialect, "lineage_member_ids", memberIds);
-      const items = await assignDense(trx, this.dialect, "lineage_item_ids", itemIds);
-      const memberDense = memberIds.map((id) => members.get(id)!);
+      const memberDense = await assignDense(trx, this.dialect, "lineage_member_ids", memberIds);
+      const itemDense = await assignDense(trx, this.dialect, "lineage_item_ids", itemIds);
       await trx
         .insertInto("lineage_runs")
         .values({
@@ -232,7 +243,7 @@ export class LineageStore {
           manifest: manifestText,
           regions: input.regions ? JSON.stringify(input.regions) : null,
           member_bitmap: writeBitmap(memberDense),
-          item_bitmap: writeBitmap(itemIds.map((id) => items.get(id)!)),
+          item_bitmap: writeBitmap(itemDense),
         })
         .execute();
       await this.openBackfillObligations(
