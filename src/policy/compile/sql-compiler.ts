@@ -11,7 +11,8 @@
  *   (`unknown_member`, fail closed). Items are never duplicated by the join.
  * - `consent_ranked`/`consent_state`: the latest event with `at <= T` per member for the
  *   purpose, deny first on ties, through ROW_NUMBER rather than DuckDB's ASOF JOIN, because
- *   PostgreSQL, Spark and Trino have no ASOF JOIN and one shape serves all four.
+ *   PostgreSQL, Spark and Trino have no ASOF JOIN and one shape serves them all (DuckDB
+ *   overrides it with one grouped maximum, see its compiler).
  * - `authors`: member facts, consent state and the region's regime at T, once per member, so
  *   each item needs one join and no per-item country lookups.
  * - `decided`: a CASE that tries the reasons in precedence order.
@@ -37,6 +38,12 @@ export type ItemColumn = (typeof ITEM_COLUMNS)[number];
 export interface CompileOptions {
   /** Extra `items` columns to return after `reason` (the build uses them; the CLI does not). */
   readonly carry?: readonly ItemColumn[];
+  /**
+   * The caller has already refused an export with a repeated member id (the build does, in
+   * its members stage, naming the id): `member_facts` is then a projection of `members`, not
+   * a GROUP BY, and every member has one copy. The CLI's query never assumes it.
+   */
+  readonly membersUnique?: boolean;
 }
 
 const INDENT = "  ";
@@ -54,21 +61,26 @@ export abstract class SqlCompiler {
   /** Compiles an already computed plan (see `planDecision`). */
   compilePlan(plan: DecisionPlan, options: CompileOptions = {}): string {
     const carry = (options.carry ?? []).map((c) => `,\n${INDENT}${this.col(c)}`).join("");
+    const memberFacts = options.membersUnique
+      ? [
+          `${INDENT}SELECT ${this.col("id")} AS member_id, 1 AS copies,`,
+          `${INDENT}${INDENT}${this.countryExpr(plan)} AS country,`,
+          `${INDENT}${INDENT}${this.col("birth_date")} AS birth_date, ${this.col("deleted_at")} AS deleted_at`,
+          `${INDENT}FROM members`,
+          `${INDENT}WHERE ${this.col("id")} IS NOT NULL`,
+        ]
+      : [
+          `${INDENT}SELECT ${this.col("id")} AS member_id, COUNT(*) AS copies,`,
+          `${INDENT}${INDENT}MIN(${this.countryExpr(plan)}) AS country,`,
+          `${INDENT}${INDENT}MIN(${this.col("birth_date")}) AS birth_date, MIN(${this.col("deleted_at")}) AS deleted_at`,
+          `${INDENT}FROM members`,
+          `${INDENT}WHERE ${this.col("id")} IS NOT NULL`,
+          `${INDENT}GROUP BY ${this.col("id")}`,
+        ];
     return [
       "WITH member_facts AS (",
-      `${INDENT}SELECT ${this.col("id")} AS member_id, COUNT(*) AS copies,`,
-      `${INDENT}${INDENT}MIN(${this.countryExpr(plan)}) AS country,`,
-      `${INDENT}${INDENT}MIN(${this.col("birth_date")}) AS birth_date, MIN(${this.col("deleted_at")}) AS deleted_at`,
-      `${INDENT}FROM members`,
-      `${INDENT}WHERE ${this.col("id")} IS NOT NULL`,
-      `${INDENT}GROUP BY ${this.col("id")}`,
-      "), consent_ranked AS (",
-      `${INDENT}SELECT ${this.col("member_id")} AS member_id, ${this.effectiveChoice()} AS state,`,
-      `${INDENT}${INDENT}ROW_NUMBER() OVER (PARTITION BY ${this.col("member_id")} ORDER BY ${this.col("at")} DESC, ${this.denyFirst()}) AS pos`,
-      `${INDENT}FROM consent_events`,
-      `${INDENT}WHERE ${this.consentFilter(plan)}`,
-      "), consent_state AS (",
-      `${INDENT}SELECT member_id, state FROM consent_ranked WHERE pos = 1`,
+      ...memberFacts,
+      ...this.consentState(plan),
       "), authors AS (",
       `${INDENT}SELECT f.member_id, f.copies, f.country, f.birth_date, f.deleted_at, c.state,`,
       `${INDENT}${INDENT}${this.countryIn("f.country", plan.usable, plan.countries)} AS usable,`,
@@ -87,6 +99,23 @@ export abstract class SqlCompiler {
       `SELECT id, reason IS NULL AS included, reason${carry}`,
       "FROM decided",
     ].join("\n");
+  }
+
+  /**
+   * The CTE lines that end in `consent_state (member_id, state)`: each member's latest event
+   * for the purpose with `at <= T`, ties broken by `denyFirst` (fail closed), through
+   * ROW_NUMBER, which every dialect has. `state` is the event's effective choice.
+   */
+  protected consentState(plan: DecisionPlan): string[] {
+    return [
+      "), consent_ranked AS (",
+      `${INDENT}SELECT ${this.col("member_id")} AS member_id, ${this.effectiveChoice()} AS state,`,
+      `${INDENT}${INDENT}ROW_NUMBER() OVER (PARTITION BY ${this.col("member_id")} ORDER BY ${this.col("at")} DESC, ${this.denyFirst()}) AS pos`,
+      `${INDENT}FROM consent_events`,
+      `${INDENT}WHERE ${this.consentFilter(plan)}`,
+      "), consent_state AS (",
+      `${INDENT}SELECT member_id, state FROM consent_ranked WHERE pos = 1`,
+    ];
   }
 
   /** The WHEN conditions, in the precedence order of contract §3. */

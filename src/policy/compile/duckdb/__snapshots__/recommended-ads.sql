@@ -5,13 +5,12 @@ WITH member_facts AS (
   FROM members
   WHERE "id" IS NOT NULL
   GROUP BY "id"
-), consent_ranked AS (
-  SELECT "member_id" AS member_id, CASE WHEN "source" = 'gpc' THEN 'deny' ELSE "choice" END AS state,
-    ROW_NUMBER() OVER (PARTITION BY "member_id" ORDER BY "at" DESC, CASE WHEN "source" = 'gpc' OR "choice" = 'deny' THEN 0 WHEN "choice" = 'allow' THEN 2 ELSE 1 END) AS pos
+), consent_state AS (
+  SELECT "member_id" AS member_id,
+    CASE ((MAX(COALESCE(CAST(epoch_us("at") AS HUGEINT), -18446744073709551616) * 4 + CASE WHEN "source" = 'gpc' OR "choice" = 'deny' THEN 3 WHEN "choice" = 'allow' THEN 1 ELSE 2 END) % 4) + 4) % 4 WHEN 3 THEN 'deny' WHEN 1 THEN 'allow' END AS state
   FROM consent_events
   WHERE "member_id" IS NOT NULL AND "purpose" = 'ads_targeting' AND "at" <= TIMESTAMPTZ '2025-01-01 00:00:00.000000+00'
-), consent_state AS (
-  SELECT member_id, state FROM consent_ranked WHERE pos = 1
+  GROUP BY "member_id"
 ), authors AS (
   SELECT f.member_id, f.copies, f.country, f.birth_date, f.deleted_at, c.state,
     FALSE AS usable,
