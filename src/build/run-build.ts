@@ -29,6 +29,7 @@ import { abandonStaging, commitStaging, openStaging } from "./atomic-dir.js";
 import { BuildProgress } from "./build-progress.js";
 import { merkleRootInDuckDb } from "./dataset-merkle.js";
 import { sqlString } from "./input-scan.js";
+import { JSONL_COPY_OPTIONS, type JsonField, jsonLineExpr } from "./jsonl-line.js";
 import {
   appendConsentEvents,
   checkItems,
@@ -122,6 +123,23 @@ async function streamColumn(
 function instantText(col: string): string {
   const utc = `COALESCE(make_timestamp(epoch_us(${col})), ${col} AT TIME ZONE 'UTC')`;
   return `CASE WHEN epoch_us(${col}) % 1000 = 0 THEN strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%fZ') END`;
+}
+
+/**
+ * The dataset's columns (contract §5) from `decided AS d` and `authors AS a`: for Parquet
+ * as columns, for JSON Lines as one line each (see jsonl-line.ts).
+ */
+function datasetColumns(format: "jsonl" | "parquet", textExpr: string): string {
+  const fields: JsonField[] = [
+    { key: "id", expr: "d.item_id", as: "string" },
+    { key: "author", expr: "a.author", as: "plain" },
+    { key: "kind", expr: "d.kind", as: "string" },
+    { key: "created_at", expr: instantText("d.created_at"), as: "string" },
+    { key: "lang", expr: "d.lang", as: "string" },
+    { key: "text", expr: textExpr, as: "string" },
+  ];
+  if (format === "jsonl") return `${jsonLineExpr(fields)} AS line`;
+  return fields.map((f) => `${f.expr} AS ${f.key}`).join(", ");
 }
 
 /** Runs a build; on any failure nothing is left at `out` (see atomic-dir.ts). */
@@ -229,7 +247,12 @@ async function decideAndWrite(
   // item is kept, and no table of every item is materialised. The included columns are group
   // keys, not aggregate states: keys live in DuckDB's spillable row layout, while string
   // states of an aggregate (any_value) must fit in memory.
-  const decision = compileSql("duckdb", opts.policy, opts.purpose, opts.asOf, { carry: CARRY });
+  // Members were checked unique in their stage (a repeated id failed the build), so the
+  // query need not group them to find repeats.
+  const decision = compileSql("duckdb", opts.policy, opts.purpose, opts.asOf, {
+    carry: CARRY,
+    membersUnique: true,
+  });
   const keep = (c: string): string => `CASE WHEN included THEN ${c} END AS ${c}`;
   await progress.stage(
     "decide",
@@ -335,12 +358,11 @@ async function decideAndWrite(
               sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
             FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
           )
-          SELECT d.item_id AS id, a.author, d.kind, ${instantText("d.created_at")} AS created_at, d.lang,
-            ${textExpr} AS text
+          SELECT ${datasetColumns(opts.format, textExpr)}
           FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id ${redactedJoin}
           WHERE d.reason IS NULL
           ORDER BY d.item_id
-        ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? "FORMAT json" : "FORMAT parquet, COMPRESSION zstd"})`),
+        ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? JSONL_COPY_OPTIONS : "FORMAT parquet, COMPRESSION zstd"})`),
       conn,
     );
   } catch (e) {
