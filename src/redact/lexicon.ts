@@ -91,7 +91,8 @@ interface Lexicon {
 let table: ReadonlyMap<string, number> | undefined;
 let stopOnly: ReadonlySet<string> | undefined;
 
-const FIRST_NAME_BIT = 8;
+/** Set in a `nameInfo` when the word is a census first name. */
+export const FIRST_NAME_BIT = 8;
 
 function englishStopwords(): ReadonlySet<string> {
   stopOnly ??= new Set(stopwordIndex.parse(require("stopwords-iso/stopwords-iso.json")).en ?? []);
@@ -233,6 +234,14 @@ function withoutAccents(lower: string): string {
 /** How a lower-cased token looks as a name (see `NameClass`). */
 export function nameClass(lower: string): NameClass {
   return (info(lower) & 7) as NameClass;
+}
+
+/**
+ * `nameClass` and `isFirstName` of a lower-cased word from one lookup: the class in the low
+ * three bits, `FIRST_NAME_BIT` set for a census first name.
+ */
+export function nameInfo(lower: string): number {
+  return info(lower);
 }
 
 /** Whether a lower-cased word is a census first name (for lower-case names after "hey"). */

@@ -36,7 +36,14 @@
  * hash lookup. Tokens live in reused typed arrays, not objects.
  */
 import { isUpper, WORD_CHAR } from "../chars.js";
-import { countryNameAt, isFirstName, NameClass, nameClass } from "../lexicon.js";
+import {
+  countryNameAt,
+  FIRST_NAME_BIT,
+  isFirstName,
+  NameClass,
+  nameClass,
+  nameInfo,
+} from "../lexicon.js";
 import type { Span } from "../span.js";
 
 function words(s: string): ReadonlySet<string> {
@@ -235,11 +242,14 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   return m;
 })();
 
-/** The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones"). */
-function classOf(lower: string, listed: number): NameClass {
+/**
+ * The class of a token, looking at the parts of a hyphenated name ("Jean-Luc", "Smith-Jones");
+ * `info` is the token's `nameInfo`.
+ */
+function classOf(lower: string, listed: number, info: number): NameClass {
   if ((listed & (NOT_PERSON_HEAD | REGION | SOCIAL_WORD | STREET_LEAD)) !== 0)
     return NameClass.Word;
-  const whole = nameClass(lower);
+  const whole = (info & CLASS_MASK) as NameClass;
   if (whole !== NameClass.Unknown || !lower.includes("-")) return whole;
   let best: NameClass = NameClass.Word;
   for (const part of lower.split("-")) best = Math.max(best, nameClass(part)) as NameClass;
@@ -252,8 +262,9 @@ function describe(word: string): number {
   // An all-capitals word ("DNI", "NEWS") is an acronym or shouting, not a capitalised name.
   const shouted = word.length > 1 && isUpper(word.charCodeAt(1)) && word === word.toUpperCase();
   const listed = LISTED_BITS.get(lower) ?? 0;
-  let bits = classOf(lower, listed) | (listed & ~REGION);
-  if (isFirstName(lower)) bits |= FIRST;
+  const info = nameInfo(lower);
+  let bits = classOf(lower, listed, info) | (listed & ~REGION);
+  if ((info & FIRST_NAME_BIT) !== 0) bits |= FIRST;
   if (lower.includes("-") && !isFirstName(lower.split("-")[0]!)) bits |= FIRM_LIKE;
   if (isUpper(word.charCodeAt(0)) && !shouted) bits |= CAPITAL;
   if (shouted) bits |= SHOUTED;
@@ -275,18 +286,26 @@ function describe(word: string): number {
 
 /**
  * Token as written -> its bits, in a direct-mapped cache keyed by the token's code units (as
- * a CPU cache is): a token hashes to one slot, a lookup compares the stored hash and then the
- * stored word's characters with the token in place, and a miss overwrites the slot. A seen
- * token thus costs no string and one or two cache lines; the table is small enough to stay
- * in the processor's cache, has a fixed size whatever the input, and keeps the vocabulary
+ * a CPU cache is): a token hashes to one slot, a lookup compares the stored hash, length and
+ * code units with the token in place, and a miss overwrites the slot. A slot is 32 bytes of
+ * one typed array (hash, bits, length and up to `INLINE` code units), so a lookup touches
+ * one memory line, not a line of hashes, a line of string pointers and the string itself;
+ * only a token longer than `INLINE` also keeps its string, in `longKeys`. A seen token thus
+ * costs no string; the table has a fixed size whatever the input, and keeps the vocabulary
  * that repeats (function words, common names) while words seen once pass through.
  */
 const SLOTS = 1 << 18;
 const MASK = SLOTS - 1;
-/** Stored words; "" marks a free slot (a token is never empty). Filled, so V8 keeps it packed. */
-const cacheKeys: string[] = new Array<string>(SLOTS).fill("");
-/** Per slot: the stored word's hash at `2 * slot`, its bits at `2 * slot + 1`. */
-const cacheMeta = new Int32Array(2 * SLOTS);
+/** Int32s per slot: hash, bits, length, then the code units, two per int (low half first). */
+const SLOT_INTS = 8;
+/** Code units stored in a slot itself (the 5 ints after hash, bits and length). */
+const INLINE = 10;
+const cacheSlots = new Int32Array(SLOTS * SLOT_INTS);
+/**
+ * Per slot: the stored token when it is longer than `INLINE`, else "". Filled, so V8 keeps
+ * it packed. A stored length of 0 marks a free slot (a token is never empty).
+ */
+const longKeys: string[] = new Array<string>(SLOTS).fill("");
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -337,16 +356,42 @@ function digitTokenBits(text: string, start: number, end: number): number {
   return bits;
 }
 
+/** Whether the code units stored inline at `base` are those of `text[start, end)`. */
+function sameInline(base: number, text: string, start: number, end: number): boolean {
+  let k = base + 3;
+  for (let i = start; i < end; i += 2, k++) {
+    const hi = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+    if (cacheSlots[k] !== (text.charCodeAt(i) | (hi << 16))) return false;
+  }
+  return true;
+}
+
 /** The bits of the token `text[start, end)`, whose `hashOf` is `h`. */
 function bitsOf(text: string, start: number, end: number, h: number): number {
   const slot = h & MASK;
-  if (cacheMeta[2 * slot] === h && sameWord(cacheKeys[slot]!, text, start, end))
-    return cacheMeta[2 * slot + 1]!;
+  const base = slot * SLOT_INTS;
+  const length = end - start;
+  if (
+    cacheSlots[base] === h &&
+    cacheSlots[base + 2] === length &&
+    (length <= INLINE
+      ? sameInline(base, text, start, end)
+      : sameWord(longKeys[slot]!, text, start, end))
+  )
+    return cacheSlots[base + 1]!;
   const word = text.slice(start, end);
   const bits = describe(word);
-  cacheKeys[slot] = word;
-  cacheMeta[2 * slot] = h;
-  cacheMeta[2 * slot + 1] = bits;
+  cacheSlots[base] = h;
+  cacheSlots[base + 1] = bits;
+  cacheSlots[base + 2] = length;
+  if (length <= INLINE) {
+    longKeys[slot] = "";
+    let k = base + 3;
+    for (let i = start; i < end; i += 2, k++) {
+      const hi = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+      cacheSlots[k] = text.charCodeAt(i) | (hi << 16);
+    }
+  } else longKeys[slot] = word;
   return bits;
 }
 
