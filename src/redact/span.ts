@@ -75,25 +75,71 @@ export function resolveSpans(spans: readonly Span[], text: string): Span[] {
   if (spans.length <= 1) return spans.slice();
   const ranked = sortSmall(spans.slice(), byRank);
   const kept: Span[] = [];
+  const clash = spans.length > MANY_SPANS ? coverClash(text.length) : listClash(kept);
   for (let r = 0; r < ranked.length; r++) {
     const s = ranked[r]!;
-    // The earliest start among the kept spans this one overlaps, or -1.
-    let firstClash = -1;
-    for (let q = 0; q < kept.length; q++) {
-      const k = kept[q]!;
-      if (s.start < k.end && k.start < s.end && (firstClash < 0 || k.start < firstClash))
-        firstClash = k.start;
+    const firstClash = clash.first(s);
+    let keep: Span | null = s;
+    if (firstClash >= 0) {
+      keep = null;
+      if (s.type === "address") {
+        let end = firstClash;
+        while (end > s.start && " ,.;:\n\t".includes(text[end - 1]!)) end--;
+        if (end - s.start >= MIN_ADDRESS) keep = { start: s.start, end, type: s.type };
+      }
     }
-    if (firstClash < 0) {
-      kept.push(s);
-      continue;
-    }
-    if (s.type !== "address") continue;
-    let end = firstClash;
-    while (end > s.start && " ,.;:\n\t".includes(text[end - 1]!)) end--;
-    if (end - s.start >= MIN_ADDRESS) kept.push({ start: s.start, end, type: s.type });
+    if (keep === null) continue;
+    kept.push(keep);
+    clash.add(keep);
   }
   return sortSmall(kept, byStart);
+}
+
+/**
+ * Above this many spans in one text, overlaps are found through a map of the covered code
+ * units instead of by comparing with every kept span, which is quadratic: a long text made
+ * of names ("A and B and C …", 32,000 of them) took seconds.
+ */
+const MANY_SPANS = 64;
+
+/** Finds, for a span, the earliest start among the kept spans it overlaps (-1: none). */
+interface ClashFinder {
+  first(s: Span): number;
+  add(s: Span): void;
+}
+
+/** Compares with every kept span: no allocation, for the few spans a text usually has. */
+function listClash(kept: readonly Span[]): ClashFinder {
+  return {
+    first(s) {
+      let firstClash = -1;
+      for (let q = 0; q < kept.length; q++) {
+        const k = kept[q]!;
+        if (s.start < k.end && k.start < s.end && (firstClash < 0 || k.start < firstClash))
+          firstClash = k.start;
+      }
+      return firstClash;
+    },
+    add() {},
+  };
+}
+
+/**
+ * Marks each code unit a kept span covers with that span's start + 1. Kept spans never
+ * overlap, so the first covered unit inside a span belongs to the leftmost kept span it
+ * overlaps, whose start is the earliest: the cost is the span's length, not the kept count.
+ */
+function coverClash(length: number): ClashFinder {
+  const cover = new Int32Array(length);
+  return {
+    first(s) {
+      for (let i = s.start; i < s.end; i++) if (cover[i] !== 0) return cover[i]! - 1;
+      return -1;
+    },
+    add(s) {
+      cover.fill(s.start + 1, s.start, s.end);
+    },
+  };
 }
 
 function byRank(a: Span, b: Span): number {
