@@ -160,6 +160,8 @@ function mayStartNumberFirst(text: string, end: number, digits: number): boolean
 
 /** Whether the character at `i` is a letter (`\p{L}`), astral ones included. */
 function isLetterAt(text: string, i: number): boolean {
+  // Past the end (a text that ends in a number and white space, "I'm 30 "): no letter.
+  if (i >= text.length) return false;
   const c = text.charCodeAt(i);
   if (c < 128) return isAsciiLetter(c);
   return LETTER.test(String.fromCodePoint(text.codePointAt(i)!));
