@@ -4,9 +4,9 @@
  * a bad row can be reported by file and line; nothing is buffered whole except a Parquet
  * row group.
  */
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { parse as parseCsv } from "csv-parse";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
@@ -55,14 +55,69 @@ function textStream(path: string, gzip: boolean): NodeJS.ReadableStream {
   return gzip ? raw.pipe(createGunzip()) : raw;
 }
 
+/**
+ * The lines of a byte stream, split at `\n` (a `\r` before it is dropped), each decoded from
+ * UTF-8, or `null` when its bytes are not UTF-8: decoding would silently turn a bad byte into
+ * U+FFFD. Bytes are checked and decoded a block of whole lines at a time (a `\n` byte is never
+ * inside a multi-byte character); only a block that fails is taken line by line.
+ */
+async function* utf8Lines(input: NodeJS.ReadableStream): AsyncGenerator<string | null> {
+  let pending: Buffer | null = null;
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const end = chunk.lastIndexOf(10) + 1;
+    if (end === 0) {
+      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      continue;
+    }
+    const head = chunk.subarray(0, end);
+    yield* linesOf(pending === null ? head : Buffer.concat([pending, head]));
+    pending = end < chunk.length ? chunk.subarray(end) : null;
+  }
+  if (pending !== null) yield* linesOf(Buffer.concat([pending, Buffer.from("\n")]));
+}
+
+/** The lines of `bytes`, which end in `\n` (see `utf8Lines`). */
+function* linesOf(bytes: Buffer): Generator<string | null> {
+  if (isUtf8(bytes)) {
+    const lines = bytes.toString("utf8").split("\n");
+    lines.pop();
+    for (const l of lines) yield l.endsWith("\r") ? l.slice(0, -1) : l;
+    return;
+  }
+  for (let start = 0; start < bytes.length; ) {
+    const nl = bytes.indexOf(10, start);
+    const line = bytes.subarray(start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl);
+    yield isUtf8(line) ? line.toString("utf8") : null;
+    start = nl + 1;
+  }
+}
+
+/** A `\uD800`-`\uDFFF` escape: the only way a JSON line can hold a lone surrogate. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** A lone surrogate: under the `u` flag a paired one reads as one astral code point. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Whether a parsed row's strings are all well-formed Unicode (no lone surrogate). */
+function wellFormed(row: Record<string, unknown>): boolean {
+  for (const v of Object.values(row))
+    if (typeof v === "string" && LONE_SURROGATE.test(v)) return false;
+  return true;
+}
+
+/**
+ * JSON Lines. A line that is not UTF-8, or whose strings hold a lone surrogate (`"\ud800"`),
+ * is a bad row like a line that is not JSON: the build's reader (DuckDB) cannot read it as
+ * text either, and both must decide the same.
+ */
 async function* readJsonl(path: string, gzip: boolean): AsyncGenerator<RawRow> {
-  const lines = createInterface({
-    input: textStream(path, gzip),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
   let line = 0;
-  for await (const text of lines) {
+  for await (const text of utf8Lines(textStream(path, gzip))) {
     line++;
+    if (text === null) {
+      yield { line, error: "not valid UTF-8" };
+      continue;
+    }
     if (text.trim() === "") continue;
     let value: unknown;
     try {
@@ -73,6 +128,10 @@ async function* readJsonl(path: string, gzip: boolean): AsyncGenerator<RawRow> {
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       yield { line, error: "expected a JSON object" };
+      continue;
+    }
+    if (SURROGATE_ESCAPE.test(text) && !wellFormed(value as Record<string, unknown>)) {
+      yield { line, error: "a string holds a lone UTF-16 surrogate (not valid Unicode text)" };
       continue;
     }
     yield { line, values: value as Record<string, unknown> };
