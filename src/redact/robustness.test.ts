@@ -111,6 +111,24 @@ describe("the redactor on any text", () => {
     );
   });
 
+  it("never throws with any members' display names", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...FRAGMENTS)), {
+          maxLength: 12,
+        }),
+        fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 16 }).map((xs) => xs.join(" ")),
+        (names, text) => {
+          const r = createRedactor({ memberNames: names, enabled: {} });
+          expect(typeof r.redact(text)).toBe("string");
+          for (const n of names.filter((x) => x.trim().length > 3))
+            expect(typeof r.redact(`hi ${n} and ${n}`)).toBe("string");
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("never throws on random strings", () => {
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 80 }), check), {
       numRuns: 2000,
