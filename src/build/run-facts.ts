@@ -7,7 +7,8 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { MemberConsentCounts, RegionMembers } from "../lineage/run-members.js";
-import { utcText } from "../policy/compile/sql-compiler.js";
+import { compilerFor } from "../policy/compile/compile-sql.js";
+import { planDecision } from "../policy/compile/decision-plan.js";
 import type { Policy } from "../policy/model.js";
 import { ISO_COUNTRIES, reportingGroup } from "../policy/regions.js";
 import { sqlString } from "./input-scan.js";
@@ -33,10 +34,10 @@ function groupValues(): string {
 
 /**
  * Computes the run facts from tables `decided` (the included rows have `reason IS NULL` and
- * their `author_id`), `members` and `consent_events` (where a `gpc` event's choice is
- * already `deny`). Consent as `memberConsentCounts`: per included author the latest event
- * of `purpose` with `at <= asOf`, deny winning ties, `gpc` events only when the purpose
- * honours GPC; `allow` counts those whose state is allow, `none` the other included authors.
+ * their `author_id`), `members` and `consent_events`. Consent as the decision reads it (the
+ * compiler's `consentStateQuery`: latest event of `purpose` with `at <= asOf`, deny winning
+ * ties, `gpc` events only when the purpose honours GPC); `allow` counts the included authors
+ * whose state is allow, `none` the others.
  */
 export async function runFacts(
   conn: DuckDBConnection,
@@ -44,20 +45,12 @@ export async function runFacts(
   purpose: string,
   asOf: number,
 ): Promise<RunFacts> {
-  const honourGpc = policy.purposes[purpose]?.gpc ?? true;
   const authors = "(SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)";
-  const consent = await conn.runAndReadAll(`WITH a AS ${authors},
-    latest AS (
-      SELECT e.member_id,
-        -- deny sorts after allow at the same instant, so the maximum is the state.
-        max({'at': e."at", 'deny': e.choice = 'deny'}).deny AS deny
-      FROM consent_events AS e SEMI JOIN a ON a.author_id = e.member_id
-      WHERE e.purpose = ${sqlString(purpose)}
-        AND e."at" <= TIMESTAMPTZ '${utcText(asOf)}+00'
-        ${honourGpc ? "" : "AND e.source <> 'gpc'"}
-      GROUP BY e.member_id
-    )
-    SELECT (SELECT COUNT(*) FROM a), (SELECT COUNT(*) FROM latest WHERE NOT deny)`);
+  const states = compilerFor("duckdb").consentStateQuery(planDecision(policy, purpose, asOf));
+  const consent = await conn.runAndReadAll(`WITH a AS ${authors}
+    SELECT (SELECT COUNT(*) FROM a),
+      (SELECT COUNT(*) FROM (${states}) AS s SEMI JOIN a ON a.author_id = s.member_id
+       WHERE s.state = 'allow')`);
   const [authorCount = 0, allow = 0] = (consent.getRows()[0] ?? []).map(Number);
 
   const groups = await conn.runAndReadAll(`WITH a AS ${authors},
