@@ -56,12 +56,13 @@ function textStream(path: string, gzip: boolean): NodeJS.ReadableStream {
 }
 
 /**
- * The lines of a byte stream, split at `\n` (a `\r` before it is dropped), each decoded from
- * UTF-8, or `null` when its bytes are not UTF-8: decoding would silently turn a bad byte into
- * U+FFFD. Bytes are checked and decoded a block of whole lines at a time (a `\n` byte is never
- * inside a multi-byte character); only a block that fails is taken line by line.
+ * The lines of a byte stream, split at `\n` (a `\r` before it is dropped), a block at a time,
+ * each decoded from UTF-8, or `null` when its bytes are not UTF-8: decoding would silently
+ * turn a bad byte into U+FFFD. Bytes are checked and decoded a block of whole lines at a time
+ * (a `\n` byte is never inside a multi-byte character); only a block that fails is taken line
+ * by line.
  */
-async function* utf8Lines(input: NodeJS.ReadableStream): AsyncGenerator<string | null> {
+async function* utf8Lines(input: NodeJS.ReadableStream): AsyncGenerator<(string | null)[]> {
   let pending: Buffer | null = null;
   for await (const chunk of input as AsyncIterable<Buffer>) {
     const end = chunk.lastIndexOf(10) + 1;
@@ -70,26 +71,31 @@ async function* utf8Lines(input: NodeJS.ReadableStream): AsyncGenerator<string |
       continue;
     }
     const head = chunk.subarray(0, end);
-    yield* linesOf(pending === null ? head : Buffer.concat([pending, head]));
+    yield linesOf(pending === null ? head : Buffer.concat([pending, head]));
     pending = end < chunk.length ? chunk.subarray(end) : null;
   }
-  if (pending !== null) yield* linesOf(Buffer.concat([pending, Buffer.from("\n")]));
+  if (pending !== null) yield linesOf(Buffer.concat([pending, Buffer.from("\n")]));
 }
 
 /** The lines of `bytes`, which end in `\n` (see `utf8Lines`). */
-function* linesOf(bytes: Buffer): Generator<string | null> {
+function linesOf(bytes: Buffer): (string | null)[] {
   if (isUtf8(bytes)) {
     const lines = bytes.toString("utf8").split("\n");
     lines.pop();
-    for (const l of lines) yield l.endsWith("\r") ? l.slice(0, -1) : l;
-    return;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (l.endsWith("\r")) lines[i] = l.slice(0, -1);
+    }
+    return lines;
   }
+  const out: (string | null)[] = [];
   for (let start = 0; start < bytes.length; ) {
     const nl = bytes.indexOf(10, start);
     const line = bytes.subarray(start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl);
-    yield isUtf8(line) ? line.toString("utf8") : null;
+    out.push(isUtf8(line) ? line.toString("utf8") : null);
     start = nl + 1;
   }
+  return out;
 }
 
 /** A `\uD800`-`\uDFFF` escape: the only way a JSON line can hold a lone surrogate. */
@@ -112,30 +118,31 @@ function wellFormed(row: Record<string, unknown>): boolean {
  */
 async function* readJsonl(path: string, gzip: boolean): AsyncGenerator<RawRow> {
   let line = 0;
-  for await (const text of utf8Lines(textStream(path, gzip))) {
-    line++;
-    if (text === null) {
-      yield { line, error: "not valid UTF-8" };
-      continue;
+  for await (const block of utf8Lines(textStream(path, gzip)))
+    for (const text of block) {
+      line++;
+      if (text === null) {
+        yield { line, error: "not valid UTF-8" };
+        continue;
+      }
+      if (text.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        yield { line, error: `not valid JSON (${(err as Error).message})` };
+        continue;
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        yield { line, error: "expected a JSON object" };
+        continue;
+      }
+      if (SURROGATE_ESCAPE.test(text) && !wellFormed(value as Record<string, unknown>)) {
+        yield { line, error: "a string holds a lone UTF-16 surrogate (not valid Unicode text)" };
+        continue;
+      }
+      yield { line, values: value as Record<string, unknown> };
     }
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      yield { line, error: `not valid JSON (${(err as Error).message})` };
-      continue;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      yield { line, error: "expected a JSON object" };
-      continue;
-    }
-    if (SURROGATE_ESCAPE.test(text) && !wellFormed(value as Record<string, unknown>)) {
-      yield { line, error: "a string holds a lone UTF-16 surrogate (not valid Unicode text)" };
-      continue;
-    }
-    yield { line, values: value as Record<string, unknown> };
-  }
 }
 
 async function* readCsv(path: string, gzip: boolean): AsyncGenerator<RawRow> {
