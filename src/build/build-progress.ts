@@ -4,6 +4,8 @@
  * stderr is not a TTY; the summary table is the CLI's to print.
  * With the environment variable `TRAINGATE_BUILD_TIMING=1`, each stage also writes one line
  * to stderr with its wall and process CPU time (for profiling; independent of the bars).
+ * With `TRAINGATE_BUILD_PROFILE=<folder>`, DuckDB writes its JSON query profile of each
+ * stage's last statement on the stage's connection to `<folder>/<stage>.json`.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import cliProgress from "cli-progress";
@@ -33,6 +35,11 @@ export class BuildProgress {
     run: (tick: (rows: number) => void) => Promise<T>,
     conn?: DuckDBConnection,
   ): Promise<T> {
+    const profile = process.env["TRAINGATE_BUILD_PROFILE"];
+    if (profile !== undefined && profile !== "" && conn !== undefined) {
+      const file = `${profile}/${name}.json`.replaceAll("'", "''");
+      await conn.run(`PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = '${file}'`);
+    }
     if (process.env["TRAINGATE_BUILD_TIMING"] === "1")
       return timed(name, () => this.bar(name, total, run, conn));
     return this.bar(name, total, run, conn);

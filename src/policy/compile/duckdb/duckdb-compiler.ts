@@ -45,6 +45,9 @@ export class DuckDbCompiler extends SqlCompiler {
    * or deny (a choice the contract does not know, or NULL) becomes NULL, which the decision
    * treats exactly as it treats that choice: not an allow, not a deny. `-infinity` has no
    * epoch and takes a key below every finite instant; HUGEINT keeps the products exact.
+   * The remainder is read with `& 3` (two's complement: the non-negative remainder, also of
+   * a negative key): DuckDB divides HUGEINTs bit by bit, and `%` made this projection cost
+   * three times the aggregate itself (1.0 CPU-s of 1.7 on 1.5M members).
    */
   protected override consentState(plan: DecisionPlan): string[] {
     const s = this.col("source");
@@ -55,7 +58,7 @@ export class DuckDbCompiler extends SqlCompiler {
     return [
       "), consent_state AS (",
       `${INDENT}SELECT ${this.col("member_id")} AS member_id,`,
-      `${INDENT}${INDENT}CASE ((MAX(${key}) % 4) + 4) % 4 WHEN 3 THEN 'deny' WHEN 1 THEN 'allow' END AS state`,
+      `${INDENT}${INDENT}CASE CAST(MAX(${key}) & 3 AS INTEGER) WHEN 3 THEN 'deny' WHEN 1 THEN 'allow' END AS state`,
       `${INDENT}FROM consent_events`,
       `${INDENT}WHERE ${this.consentFilter(plan)}`,
       `${INDENT}GROUP BY ${this.col("member_id")}`,

@@ -7,7 +7,7 @@ WITH member_facts AS (
   GROUP BY "id"
 ), consent_state AS (
   SELECT "member_id" AS member_id,
-    CASE ((MAX(COALESCE(CAST(epoch_us("at") AS HUGEINT), -18446744073709551616) * 4 + CASE WHEN "source" = 'gpc' OR "choice" = 'deny' THEN 3 WHEN "choice" = 'allow' THEN 1 ELSE 2 END) % 4) + 4) % 4 WHEN 3 THEN 'deny' WHEN 1 THEN 'allow' END AS state
+    CASE CAST(MAX(COALESCE(CAST(epoch_us("at") AS HUGEINT), -18446744073709551616) * 4 + CASE WHEN "source" = 'gpc' OR "choice" = 'deny' THEN 3 WHEN "choice" = 'allow' THEN 1 ELSE 2 END) & 3 AS INTEGER) WHEN 3 THEN 'deny' WHEN 1 THEN 'allow' END AS state
   FROM consent_events
   WHERE "member_id" IS NOT NULL AND "purpose" = 'ads_targeting' AND "at" <= TIMESTAMPTZ '2025-01-01 00:00:00.000000+00'
   GROUP BY "member_id"
