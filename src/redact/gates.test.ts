@@ -10,6 +10,7 @@ import { generatePiiSet } from "../../eval/generate-pii-set.js";
 import { isUpper, wordEndsAt, wordStartsAt } from "./chars.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
+import { detectNationalIds, detectNationalIdsUngated } from "./detectors/national-id.js";
 import { detectPersons } from "./detectors/person.js";
 import { NameAutomaton } from "./name-automaton.js";
 import { createRedactor } from "./redactor.js";
@@ -58,6 +59,47 @@ describe("cheap scans", () => {
     }
     // Most generated posts carry PII, so the comparison says something.
     expect(spans).toBeGreaterThan(texts.length / 2);
+  });
+
+  it("find every national id the ungated patterns find, from the digit runs alone", () => {
+    // Pieces of every identifier's shape (groups of digits, capitals, spaces, dashes, the
+    // DNI's X/Y/Z, NIR's 2A) glued at random, plus valid identifiers of each kind.
+    const piece = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,9}$/),
+      fc.constantFrom(" ", "-", "  ", "A", "B", "QQ ", "AB", "X", "Z", "C", ", ", "a", "(", "2A"),
+      fc.constantFrom(
+        "308-63-0237",
+        "308 63 0237",
+        "AB123456C",
+        "AB 12 34 56 C",
+        "AB 1234 56C",
+        "12345678Z",
+        "NIE X1234567L",
+        "RSSMRA85T10A562S",
+        "2363 4578 1239",
+        "1 85 05 78 006 084 91",
+        "1 85 05 2A 123 456 33",
+        "185052A12345633",
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join("");
+        const got: Span[] = [];
+        detectNationalIds(text, got, factsOf(text));
+        const want: Span[] = [];
+        detectNationalIdsUngated(text, want);
+        expect(got, text).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of EDGES) {
+      const got: Span[] = [];
+      detectNationalIds(text, got, factsOf(text));
+      const want: Span[] = [];
+      detectNationalIdsUngated(text, want);
+      expect(got, text).toEqual(want);
+    }
   });
 
   it("walk the member-name trie from word starts only, finding what the full automaton finds", () => {
