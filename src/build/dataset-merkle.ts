@@ -1,6 +1,7 @@
 /**
- * The dataset's Merkle root (src/lineage/merkle.ts) computed where the ids are: DuckDB sorts
- * the included ids once, numbers them into chunks of CHUNK_SIZE and hashes each chunk's leaf
+ * The dataset's Merkle root (src/lineage/merkle.ts) computed where the ids are: DuckDB reads
+ * the included ids in the order the build already sorted them into (table `dataset_rows`),
+ * groups them into chunks of CHUNK_SIZE and hashes each chunk's leaf
  * bytes (0x00, then per id its UTF-8 byte length as uint32 big-endian and its bytes) with
  * sha256; only the leaf hashes, one per chunk, come back to JavaScript for the RFC 6962 tree.
  * Streaming every id into JavaScript instead costs about a microsecond an id just to convert
@@ -8,23 +9,47 @@
  * `merkleRoot` of the included ids.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { TrainGateError } from "../errors.js";
 import { CHUNK_SIZE, treeRoot } from "../lineage/merkle.js";
 
+/** One leaf's bytes after the 0x00 prefix, as hex: per id its byte length and its bytes. */
+const LEAF_PIECE = "lpad(to_hex(strlen(id)), 8, '0') || hex(id)";
+
 /**
- * The Merkle root (hex) of the values of `idColumn` in `relation` (no duplicates, no NULLs),
- * in byte order of their UTF-8 encodings, which is DuckDB's order of VARCHAR.
+ * The Merkle root of `idColumn` in `table`, a table whose rows were inserted in id order (a
+ * CREATE TABLE … AS … ORDER BY): its rowid is the position in that order, so the chunks are
+ * `rowid // CHUNK_SIZE` and no sort of the ids is needed. DuckDB documents that a table keeps
+ * its insertion order; still, the order is checked where it costs nothing: the row ids are
+ * 0 … n-1, in every chunk the first id by rowid is the smallest and the last the largest, and
+ * each chunk's smallest id is above the previous chunk's largest. A table out of order fails
+ * the build (fail closed) rather than give a wrong root.
  */
-export async function merkleRootInDuckDb(
+export async function merkleRootOfSortedTable(
   conn: DuckDBConnection,
-  relation: string,
+  table: string,
   idColumn: string,
 ): Promise<string> {
-  // strlen is the UTF-8 byte length; the pieces are hex, joined in id order by row number.
-  const r = await conn.runAndReadAll(`SELECT
-      sha256(unhex('00' || string_agg(lpad(to_hex(strlen(id)), 8, '0') || hex(id), '' ORDER BY rn)))
-    FROM (SELECT ${idColumn} AS id, ROW_NUMBER() OVER (ORDER BY ${idColumn}) - 1 AS rn FROM ${relation})
-    GROUP BY rn // ${CHUNK_SIZE}
-    ORDER BY rn // ${CHUNK_SIZE}`);
-  const leaves = r.getRows().map((row) => Buffer.from(String(row[0]), "hex"));
-  return treeRoot(leaves).toString("hex");
+  const r = await conn.runAndReadAll(`SELECT leaf, chunk, n,
+      ordered AND (lag(hi) OVER (ORDER BY chunk) IS NULL OR lag(hi) OVER (ORDER BY chunk) < lo)
+    FROM (
+      SELECT rid // ${CHUNK_SIZE} AS chunk,
+        sha256(unhex('00' || string_agg(${LEAF_PIECE}, '' ORDER BY rid))) AS leaf,
+        min(id) AS lo, max(id) AS hi, count(*) AS n,
+        arg_min(id, rid) = min(id) AND arg_max(id, rid) = max(id) AS ordered
+      FROM (SELECT ${idColumn} AS id, rowid AS rid FROM ${table})
+      GROUP BY chunk
+    )
+    ORDER BY chunk`);
+  const rows = r.getRows();
+  // Row ids 0 … n-1 (a fresh table): every chunk is full but the last, and numbered in turn.
+  const contiguous = rows.every(
+    (row, i) => Number(row[1]) === i && (i === rows.length - 1 || Number(row[2]) === CHUNK_SIZE),
+  );
+  if (!contiguous || rows.some((row) => row[3] !== true)) {
+    throw new TrainGateError(
+      "TG_E_INTERNAL",
+      `the rows of ${table} are not in ${idColumn} order; nothing was written, please report this`,
+    );
+  }
+  return treeRoot(rows.map((row) => Buffer.from(String(row[0]), "hex"))).toString("hex");
 }

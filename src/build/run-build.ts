@@ -27,7 +27,7 @@ import { REDACTION_TYPES } from "../policy/model.js";
 import { formatInstant } from "../policy/time.js";
 import { abandonStaging, commitStaging, openStaging } from "./atomic-dir.js";
 import { BuildProgress } from "./build-progress.js";
-import { merkleRootInDuckDb } from "./dataset-merkle.js";
+import { merkleRootOfSortedTable } from "./dataset-merkle.js";
 import { sqlString } from "./input-scan.js";
 import { JSONL_COPY_OPTIONS, type JsonField, jsonLineExpr } from "./jsonl-line.js";
 import {
@@ -126,13 +126,13 @@ function instantText(col: string): string {
 }
 
 /**
- * The dataset's columns (contract §5) from `decided AS d` and `authors AS a`: for Parquet
- * as columns, for JSON Lines as one line each (see jsonl-line.ts).
+ * The dataset's columns (contract §5) from `dataset_rows AS d`: for Parquet as columns, for
+ * JSON Lines as one line each (see jsonl-line.ts).
  */
 function datasetColumns(format: "jsonl" | "parquet", textExpr: string): string {
   const fields: JsonField[] = [
     { key: "id", expr: "d.item_id", as: "string" },
-    { key: "author", expr: "a.author", as: "plain" },
+    { key: "author", expr: "d.author", as: "plain" },
     { key: "kind", expr: "d.kind", as: "string" },
     { key: "created_at", expr: instantText("d.created_at"), as: "string" },
     { key: "lang", expr: "d.lang", as: "string" },
@@ -303,27 +303,44 @@ async function decideAndWrite(
     );
   }
 
+  // The dataset's rows, pseudonymised, in id order, sorted once: the Merkle root, the
+  // lineage ids and the COPY read this table in its order (its rowid; DuckDB keeps a table's
+  // insertion order) and none sorts again. `decided` is dropped after, its memory freed.
+  const { inner, outer } = hmacPads(opts.key);
+  await progress.stage(
+    "order",
+    included,
+    () =>
+      conn.run(`CREATE TABLE dataset_rows AS
+        WITH authors AS (
+          -- One HMAC per distinct author, not per item: authors write many items each.
+          SELECT author_id,
+            sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
+          FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
+        )
+        SELECT d.item_id, d.author_id, a.author, d.kind, d.created_at, d.lang, d.text
+        FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id
+        WHERE d.reason IS NULL
+        ORDER BY d.item_id`),
+    conn,
+  );
+  await conn.run("DROP TABLE decided");
+
   // The Merkle root (and, for lineage, the ids in dataset order) on a second connection. With
   // redaction it runs while the main connection feeds the workers (DuckDB's threads would idle
   // then); without, after the dataset is written, while JavaScript hashes the output file.
-  // Either way it never sorts at the same time as the COPY.
   const redacting = started.redactor !== null && included > 0;
   const startMerkle = async (): Promise<{ root: string; ids: string[] | undefined }> => {
     const reader = await db.connect();
     try {
       return await progress.stage("merkle", included, async (tick) => {
-        const includedIds = "(SELECT item_id FROM decided WHERE reason IS NULL)";
-        const root = await merkleRootInDuckDb(reader, includedIds, "item_id");
+        const root = await merkleRootOfSortedTable(reader, "dataset_rows", "item_id");
         if (!opts.collectIds) return { root, ids: undefined };
         const ids: string[] = [];
-        await streamColumn(
-          reader,
-          `SELECT item_id FROM ${includedIds} ORDER BY item_id`,
-          (values) => {
-            for (const v of values) ids.push(String(v));
-            tick(values.length);
-          },
-        );
+        await streamColumn(reader, "SELECT item_id FROM dataset_rows", (values) => {
+          for (const v of values) ids.push(String(v));
+          tick(values.length);
+        });
         return { root, ids };
       });
     } finally {
@@ -333,8 +350,10 @@ async function decideAndWrite(
   let merkleDone: ReturnType<typeof startMerkle> | null = null;
   const file = opts.format === "jsonl" ? "dataset.jsonl" : "dataset.parquet";
   try {
+    // Without redaction the rows are read in table order, which is id order; the join with
+    // the redacted texts does not keep an order, so that COPY sorts by rowid (an integer).
     let textExpr = "d.text";
-    let redactedJoin = "";
+    let source = "dataset_rows AS d";
     if (redacting && started.redactor !== null) {
       merkleDone = startMerkle();
       merkleDone.catch(() => undefined);
@@ -343,25 +362,16 @@ async function decideAndWrite(
       // The workers' memory (their detectors and heaps) is freed before the final sort.
       await pool.close();
       textExpr = "CASE WHEN d.text IS NULL THEN NULL ELSE r.text END";
-      redactedJoin = "LEFT JOIN redacted AS r ON r.rid = d.rowid";
+      source = "dataset_rows AS d LEFT JOIN redacted AS r ON r.rid = d.rowid ORDER BY d.rowid";
       await merkleDone;
     }
-    const { inner, outer } = hmacPads(opts.key);
     await progress.stage(
       "write",
       included,
       () =>
         conn.run(`COPY (
-          WITH authors AS (
-            -- One HMAC per distinct author, not per item: authors write many items each.
-            SELECT author_id,
-              sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
-            FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
-          )
           SELECT ${datasetColumns(opts.format, textExpr)}
-          FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id ${redactedJoin}
-          WHERE d.reason IS NULL
-          ORDER BY d.item_id
+          FROM ${source}
         ) TO ${sqlString(join(dir, file))} (${opts.format === "jsonl" ? JSONL_COPY_OPTIONS : "FORMAT parquet, COMPRESSION zstd"})`),
       conn,
     );
@@ -379,13 +389,9 @@ async function decideAndWrite(
   if (opts.collectIds) {
     authorIds = [];
     const into = authorIds;
-    await streamColumn(
-      conn,
-      "SELECT DISTINCT author_id FROM decided WHERE reason IS NULL ORDER BY 1",
-      (values) => {
-        for (const v of values) into.push(String(v));
-      },
-    );
+    await streamColumn(conn, "SELECT DISTINCT author_id FROM dataset_rows ORDER BY 1", (values) => {
+      for (const v of values) into.push(String(v));
+    });
   }
 
   const [membersSha, itemsSha, consentSha] = await hashing;
@@ -498,7 +504,7 @@ async function redactInto(
   try {
     await progress.stage("redact", included, async (tick) => {
       const result = await conn.stream(
-        "SELECT rowid, text FROM decided WHERE reason IS NULL AND text IS NOT NULL",
+        "SELECT rowid, text FROM dataset_rows WHERE text IS NOT NULL",
       );
       for (;;) {
         const chunk = await result.fetchChunk();
