@@ -15,6 +15,9 @@ import { CHUNK_SIZE, treeRoot } from "../lineage/merkle.js";
 /** One leaf's bytes after the 0x00 prefix, as hex: per id its byte length and its bytes. */
 const LEAF_PIECE = "lpad(to_hex(strlen(id)), 8, '0') || hex(id)";
 
+/** Chunks hashed per query (131,072 ids). */
+const CHUNKS_PER_QUERY = 512;
+
 /**
  * The Merkle root of `idColumn` in `table`, a table whose rows were inserted in id order (a
  * CREATE TABLE … AS … ORDER BY): its rowid is the position in that order, so the chunks are
@@ -29,27 +32,47 @@ export async function merkleRootOfSortedTable(
   table: string,
   idColumn: string,
 ): Promise<string> {
-  const r = await conn.runAndReadAll(`SELECT leaf, chunk, n,
-      ordered AND (lag(hi) OVER (ORDER BY chunk) IS NULL OR lag(hi) OVER (ORDER BY chunk) < lo)
-    FROM (
-      SELECT rid // ${CHUNK_SIZE} AS chunk,
-        sha256(unhex('00' || string_agg(${LEAF_PIECE}, '' ORDER BY rid))) AS leaf,
-        min(id) AS lo, max(id) AS hi, count(*) AS n,
-        arg_min(id, rid) = min(id) AND arg_max(id, rid) = max(id) AS ordered
-      FROM (SELECT ${idColumn} AS id, rowid AS rid FROM ${table})
-      GROUP BY chunk
-    )
-    ORDER BY chunk`);
-  const rows = r.getRows();
-  // Row ids 0 … n-1 (a fresh table): every chunk is full but the last, and numbered in turn.
-  const contiguous = rows.every(
-    (row, i) => Number(row[1]) === i && (i === rows.length - 1 || Number(row[2]) === CHUNK_SIZE),
+  const total = Number(
+    (await conn.runAndReadAll(`SELECT COUNT(*) FROM ${table}`)).getRows()[0]?.[0],
   );
-  if (!contiguous || rows.some((row) => row[3] !== true)) {
+  const leaves: Buffer[] = [];
+  // A slice of chunks per query: each chunk's ordered aggregate holds its ids in memory, so
+  // one query over every chunk needed memory in proportion to the dataset (a 10M-item build
+  // failed at --memory-limit 400MB); slices of rowids keep it bounded.
+  const span = CHUNK_SIZE * CHUNKS_PER_QUERY;
+  for (let start = 0; start < total || start === 0; start += span) {
+    const r = await conn.runAndReadAll(`SELECT leaf, chunk, n,
+        ordered AND COALESCE(COALESCE(lag(hi) OVER (ORDER BY chunk), (SELECT ${idColumn} FROM ${table} WHERE rowid = ${start - 1})) < lo, TRUE)
+      FROM (
+        SELECT rid // ${CHUNK_SIZE} AS chunk,
+          sha256(unhex('00' || string_agg(${LEAF_PIECE}, '' ORDER BY rid))) AS leaf,
+          min(id) AS lo, max(id) AS hi, count(*) AS n,
+          arg_min(id, rid) = min(id) AND arg_max(id, rid) = max(id) AS ordered
+        FROM (SELECT ${idColumn} AS id, rowid AS rid FROM ${table} WHERE rowid >= ${start} AND rowid < ${start + span})
+        GROUP BY chunk
+      )
+      ORDER BY chunk`);
+    const rows = r.getRows();
+    // Row ids 0 … n-1 (a fresh table): every chunk is full but the last, and numbered in turn.
+    const contiguous = rows.every(
+      (row, i) =>
+        Number(row[1]) === leaves.length + i &&
+        (start + (i + 1) * CHUNK_SIZE >= total || Number(row[2]) === CHUNK_SIZE),
+    );
+    if (!contiguous || rows.some((row) => row[3] !== true)) {
+      throw new TrainGateError(
+        "TG_E_INTERNAL",
+        `the rows of ${table} are not in ${idColumn} order; nothing was written, please report this`,
+      );
+    }
+    for (const row of rows) leaves.push(Buffer.from(String(row[0]), "hex"));
+    if (total === 0) break;
+  }
+  if (leaves.length !== Math.ceil(total / CHUNK_SIZE)) {
     throw new TrainGateError(
       "TG_E_INTERNAL",
       `the rows of ${table} are not in ${idColumn} order; nothing was written, please report this`,
     );
   }
-  return treeRoot(rows.map((row) => Buffer.from(String(row[0]), "hex"))).toString("hex");
+  return treeRoot(leaves).toString("hex");
 }

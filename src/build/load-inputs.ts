@@ -110,10 +110,13 @@ async function defineInput(
   }
 }
 
-/** Drops the members and consent tables (views cost nothing), freeing their memory. */
+/**
+ * Drops the members and consent tables and the decision's `decision_authors` (views cost
+ * nothing), freeing their memory.
+ */
 export async function dropInputTables(conn: DuckDBConnection): Promise<void> {
   const r = await conn.runAndReadAll(
-    "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('members', 'consent_events') AND NOT temporary",
+    "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('members', 'consent_events', 'decision_authors') AND NOT temporary",
   );
   for (const [name] of r.getRows()) await conn.run(`DROP TABLE "${String(name)}"`);
 }

@@ -1,13 +1,15 @@
 /**
  * `traingate build` (contract §5), planned inside DuckDB: the export is scanned and checked
  * in DuckDB, the policy is compiled to the same SQL `traingate compile --dialect duckdb`
- * prints (plus pass-through columns) and run in one aggregated pass that keeps only the
- * included rows and a count per reason, and the dataset is written by DuckDB in id order.
+ * prints (plus pass-through columns) and run in one pass into a table of every item's reason
+ * (and the included items' columns), and the dataset is sorted once and written by DuckDB in
+ * id order.
  * Rows never pass through JavaScript one by one; only text redaction does, in batches on
  * worker threads. The Merkle leaves are hashed in DuckDB (docs/build.md, "How it runs").
  *
  * Memory stays bounded: DuckDB gets a memory_limit and a spill folder inside the staging
- * folder, so sorts and joins larger than RAM go to disk.
+ * folder, so tables, sorts and joins larger than RAM go to disk
+ * (test/build/memory-limit.test.ts).
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -18,7 +20,8 @@ import { TrainGateError } from "../errors.js";
 import { sha256File } from "../export/load-export.js";
 import { formatOf } from "../export/read-rows.js";
 import { policyHash } from "../policy/canonical-policy.js";
-import { compileSql } from "../policy/compile/compile-sql.js";
+import { compilerFor } from "../policy/compile/compile-sql.js";
+import { planDecision } from "../policy/compile/decision-plan.js";
 import type { ConsentEvent, Kind, Visibility } from "../policy/domain.js";
 import { effectiveVisibility } from "../policy/domain.js";
 import { dataCategoryOf, dataUseOf } from "../policy/fides.js";
@@ -242,27 +245,40 @@ async function decideAndWrite(
   );
 
   // The decision, in one pass over the items: the query `traingate compile --dialect duckdb`
-  // prints, aggregated to one row per included item (its id, the columns the dataset needs
-  // and its text) plus one row per exclusion reason with its count. Nothing of an excluded
-  // item is kept, and no table of every item is materialised. The included columns are group
-  // keys, not aggregate states: keys live in DuckDB's spillable row layout, while string
-  // states of an aggregate (any_value) must fit in memory.
+  // prints, stored as table `decided`: every item's reason, and for an included item the
+  // columns the dataset needs, text included (NULL for an excluded one). Counts, categories
+  // and the dataset all come from it. A table spills to the temporary folder like a sort;
+  // the earlier shape, a GROUP BY that collapsed excluded items to one row per reason with
+  // the included columns as group keys, did not: with more included text than the memory
+  // limit it failed (10M items at --memory-limit 400MB), at the same CPU cost.
   // Members were checked unique in their stage (a repeated id failed the build), so the
-  // query need not group them to find repeats.
-  const decision = compileSql("duckdb", opts.policy, opts.purpose, opts.asOf, {
-    carry: CARRY,
-    membersUnique: true,
+  // query need not group them to find repeats. What the decision knows of each member is
+  // stored first, in table `decision_authors`: joined as a CTE, DuckDB ran out of memory
+  // instead of spilling (a 2M-item build at --memory-limit 150MB).
+  const compiler = compilerFor("duckdb");
+  const plan = planDecision(opts.policy, opts.purpose, opts.asOf);
+  const compileOptions = { carry: CARRY, membersUnique: true } as const;
+  const decision = compiler.compilePlan(plan, {
+    ...compileOptions,
+    authorsTable: "decision_authors",
   });
   const keep = (c: string): string => `CASE WHEN included THEN ${c} END AS ${c}`;
   await progress.stage(
     "decide",
     itemRows,
-    () =>
-      conn.run(`CREATE OR REPLACE TABLE decided AS
-        SELECT reason, CASE WHEN included THEN id END AS item_id, ${CARRY.map(keep).join(", ")},
-          COUNT(*) AS n
-        FROM (${decision})
-        GROUP BY ALL`),
+    async () => {
+      await conn.run(
+        `CREATE OR REPLACE TABLE decision_authors AS ${compiler.authorsQuery(plan, compileOptions)}`,
+      );
+      // The table's order does not matter (the dataset is sorted below); keeping insertion
+      // order would make DuckDB hold output batches in memory.
+      await conn.run("SET preserve_insertion_order = false");
+      await conn.run(`CREATE OR REPLACE TABLE decided AS
+        SELECT reason, CASE WHEN included THEN id END AS item_id, ${CARRY.map(keep).join(", ")}
+        FROM (${decision})`);
+      // The dataset's rows are inserted in id order below and read back in that order.
+      await conn.run("SET preserve_insertion_order = true");
+    },
     conn,
   );
   // What lineage registers besides the ids, while members and consent are still loaded.
@@ -283,7 +299,7 @@ async function decideAndWrite(
   let included = 0;
   for (const [reason, kind, vis, n] of await rows(
     conn,
-    "SELECT reason, kind, visibility, SUM(n) FROM decided GROUP BY ALL ORDER BY ALL",
+    "SELECT reason, kind, visibility, COUNT(*) FROM decided GROUP BY ALL ORDER BY ALL",
   )) {
     const count = Number(n);
     input += count;
