@@ -156,6 +156,36 @@ async function failOnDuplicate(
   }
 }
 
+/** The hash expression the duplicate checks group by (64-bit; NULL for a NULL id). */
+function idHash(idColumn: string): string {
+  return `CASE WHEN ${idColumn} IS NOT NULL THEN hash(${idColumn}) END`;
+}
+
+/**
+ * Fails the build naming the smallest id of `relation` that occurs more than once, given the
+ * id hashes that occur more than once (as decimal text). Grouping 64-bit hashes of the ids is
+ * cheaper than grouping the strings (2M member ids: 0.62 -> 0.4 s on one thread); only ids
+ * whose hash repeats are compared as text here, so a hash collision never fails a build.
+ */
+async function failOnRepeatedHashes(
+  conn: DuckDBConnection,
+  relation: string,
+  idColumn: string,
+  what: "member" | "item",
+  path: string,
+  repeats: readonly string[],
+): Promise<void> {
+  const hashes = repeats.filter((h) => /^\d+$/.test(h)).map((h) => `${h}::UBIGINT`);
+  if (hashes.length === 0) return;
+  await failOnDuplicate(
+    conn,
+    `(SELECT ${idColumn} FROM ${relation} WHERE hash(${idColumn}) IN (${hashes.join(", ")}))`,
+    idColumn,
+    what,
+    path,
+  );
+}
+
 /** Loads and checks the members file as `members` (see `defineInput`); returns its row count. */
 export async function loadMembersTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
@@ -172,7 +202,17 @@ export async function loadMembersTable(conn: DuckDBConnection, path: string): Pr
     `SELECT COUNT(*), COUNT(*) FILTER (WHERE id IS NULL OR ${badFlags("members").join(" OR ")}) FROM members`,
   );
   if (bad > 0) await rejectBadRows("members", path);
-  await failOnDuplicate(conn, "members", "id", "member", path);
+  const repeats = await conn.runAndReadAll(
+    `SELECT CAST(${idHash("id")} AS VARCHAR) AS h FROM members GROUP BY h HAVING h IS NOT NULL AND COUNT(*) > 1`,
+  );
+  await failOnRepeatedHashes(
+    conn,
+    "members",
+    "id",
+    "member",
+    path,
+    repeats.getRows().map((r) => String(r[0])),
+  );
   return rows;
 }
 
@@ -277,40 +317,30 @@ export async function checkItems(
   strict: boolean,
 ): Promise<number> {
   const malformed = "id IS NULL OR author_id IS NULL OR kind IS NULL OR created_at IS NULL";
-  let rows: number;
-  let bad: number;
-  let repeats: string[];
+  let rows = 0;
+  let bad = 0;
+  const repeats: string[] = [];
   try {
-    // The counts come from a plain aggregate (for Parquet, from its metadata without a
-    // scan); the grouped hashes are only filtered, never summed over again.
-    const counts = await conn.runAndReadAll(
-      `SELECT COUNT(*), ${strict ? `COUNT(*) FILTER (WHERE ${malformed})` : "0"} FROM items`,
-    );
-    const row = counts.getRowsJS()[0] ?? [0, 0];
-    rows = Number(row[0] ?? 0);
-    bad = Number(row[1] ?? 0);
-    const r = await conn.runAndReadAll(
-      "SELECT CAST(hash(id) AS VARCHAR) FROM items WHERE id IS NOT NULL GROUP BY hash(id) HAVING COUNT(*) > 1",
-    );
-    repeats = r
-      .getRows()
-      .map((x) => String(x[0]))
-      .filter((h) => /^\d+$/.test(h));
+    // One scan, two groupings: per id hash (only the repeated ones come back) and the whole
+    // file (the counts). Summing the counts over every hash group instead costs a second pass
+    // over all of them (0.4 s of 3.3 on one thread at 10M items).
+    const r = await conn.runAndReadAll(`SELECT GROUPING(h), CAST(h AS VARCHAR), COUNT(*),
+        ${strict ? "COUNT(*) FILTER (WHERE m)" : "0"}
+      FROM (SELECT ${idHash("id")} AS h${strict ? `, (${malformed}) AS m` : ""} FROM items)
+      GROUP BY GROUPING SETS ((h), ())
+      HAVING GROUPING(h) = 1 OR (h IS NOT NULL AND COUNT(*) > 1)`);
+    for (const [total, h, n, m] of r.getRows()) {
+      if (Number(total) === 1) {
+        rows = Number(n);
+        bad = Number(m);
+      } else repeats.push(String(h));
+    }
   } catch (e) {
     if (strict) await explainStrict("items", path);
     throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
   }
   if (strict && bad > 0) await rejectBadRows("items", path);
-  if (repeats.length > 0) {
-    const hashes = repeats.map((h) => `${h}::UBIGINT`).join(", ");
-    await failOnDuplicate(
-      conn,
-      `(SELECT id FROM items WHERE hash(id) IN (${hashes}))`,
-      "id",
-      "item",
-      path,
-    );
-  }
+  await failOnRepeatedHashes(conn, "items", "id", "item", path, repeats);
   return rows;
 }
 
