@@ -144,6 +144,11 @@ describe("national id", () => {
   it("checks the Spanish DNI letter, the Italian codice fiscale and Aadhaar's Verhoeff digit", () => {
     expect(found(detectNationalIds, "DNI 12345678Z")).toEqual(["12345678Z"]);
     expect(found(detectNationalIds, "DNI 12345678A")).toEqual([]);
+    // The check letter is the text's only capital: social media writes "dni" in lower case.
+    expect(found(detectNationalIds, "my dni is 12345678Z, nie x1234567l")).toEqual(["12345678Z"]);
+    expect(found(detectNationalIds, "dni 12345678-Z")).toEqual(["12345678-Z"]);
+    // A NINO still needs its two capitals.
+    expect(found(detectNationalIds, "ni b123456c or Q123456C")).toEqual([]);
     expect(found(detectNationalIds, "CF RSSMRA85T10A562S")).toEqual(["RSSMRA85T10A562S"]);
     expect(verhoeffValid("2363")).toBe(true);
     expect(verhoeffValid("2364")).toBe(false);

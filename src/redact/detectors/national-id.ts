@@ -198,9 +198,10 @@ export function detectNationalIds(
   const dni = digits >= MIN_DIGITS.dni && dniDigits(facts);
   // A codice fiscale's first digits pass the NINO test, so neither test passing rules out all three.
   if (!nino && !dni) return;
+  // A NINO has two capitals in a row, a DNI's check letter is one capital.
   const capitals = upperRun(text, 6);
-  if (capitals < 2) return;
-  if (nino) scan(text, NINO, ninoCheck, out);
+  if (capitals < 1) return;
+  if (nino && capitals >= 2) scan(text, NINO, ninoCheck, out);
   if (dni) scan(text, DNI, dniCheck, out);
   if (digits >= MIN_DIGITS.codiceFiscale && capitals >= 6)
     scan(text, CODICE_FISCALE, codiceFiscale, out);
@@ -208,17 +209,16 @@ export function detectNationalIds(
 
 /**
  * Every pattern on every text, without the digit gates above: what they must never change
- * (for tests). The capital-letter gate stays: it is not only a gate, since a DNI's pattern
- * needs one capital, not two, so a DNI in a text without two capitals in a row ("dni
- * 12345678Z") is missed by both (a known gap, kept so that outputs do not change here).
+ * (for tests). The capital-letter gates stay, as each pattern's own needs: a NINO's two
+ * capitals in a row, a DNI's one, a codice fiscale's six.
  */
 export function detectNationalIdsUngated(text: string, out: Span[]): void {
   scan(text, SSN, ssn, out);
   scan(text, NIR, nir, out);
   scan(text, AADHAAR, aadhaar, out);
   const capitals = upperRun(text, 6);
-  if (capitals < 2) return;
-  scan(text, NINO, ninoCheck, out);
+  if (capitals < 1) return;
+  if (capitals >= 2) scan(text, NINO, ninoCheck, out);
   scan(text, DNI, dniCheck, out);
   if (capitals >= 6) scan(text, CODICE_FISCALE, codiceFiscale, out);
 }
