@@ -342,9 +342,9 @@ async function decideAndWrite(
   );
   await conn.run("DROP TABLE decided");
 
-  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection. With
-  // redaction it runs while the main connection feeds the workers (DuckDB's threads would idle
-  // then); without, after the dataset is written, while JavaScript hashes the output file.
+  // The Merkle root (and, for lineage, the ids in dataset order) on a second connection, while
+  // the main connection feeds the redaction workers (DuckDB's threads would idle then) or
+  // writes the dataset (the COPY keeps about one and a half cores busy).
   const redacting = started.redactor !== null && included > 0;
   const startMerkle = async (): Promise<{ root: string; ids: string[] | undefined }> => {
     const reader = await db.connect();
@@ -370,9 +370,9 @@ async function decideAndWrite(
     // the redacted texts does not keep an order, so that COPY sorts by rowid (an integer).
     let textExpr = "d.text";
     let source = "dataset_rows AS d";
+    merkleDone = startMerkle();
+    merkleDone.catch(() => undefined);
     if (redacting && started.redactor !== null) {
-      merkleDone = startMerkle();
-      merkleDone.catch(() => undefined);
       const pool = await started.redactor;
       await redactInto(db, conn, pool, progress, included);
       // The workers' memory (their detectors and heaps) is freed before the final sort.
@@ -396,7 +396,6 @@ async function decideAndWrite(
     await merkleDone?.catch(() => undefined);
     throw e;
   }
-  merkleDone ??= startMerkle();
   const outputSha = sha256File(join(dir, file));
   outputSha.catch(() => undefined);
   const { root: merkleRoot, ids } = await merkleDone;

@@ -5,7 +5,6 @@
 import type { Command } from "commander";
 import type { BuildResult } from "../build/run-build.js";
 import { TrainGateError } from "../errors.js";
-import { registerBuild } from "../lineage/record-build.js";
 import { err } from "./command.js";
 
 /** The build's lineage options as commander parses them. */
@@ -50,6 +49,9 @@ export async function recordBuildLineage(
       result.facts === undefined
     )
       throw new TrainGateError("TG_E_INTERNAL", "the build did not collect the run's ids");
+    // Loaded only when a run is registered: the lineage store and its database drivers cost
+    // ~0.2 s of start-up, which a `--no-lineage` build should not pay.
+    const { registerBuild } = await import("../lineage/record-build.js");
     await registerBuild({
       manifest: result.manifest,
       includedIds: result.includedIds,

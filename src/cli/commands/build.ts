@@ -14,7 +14,6 @@ import {
 } from "../build-lineage.js";
 import type { RegisterCommand } from "../command.js";
 import { out } from "../command.js";
-import { consentFromLedger } from "../consent-from-ledger.js";
 import {
   parseAsOf,
   parsePurpose,
@@ -120,7 +119,12 @@ Example:
       members,
       items,
       consent: opts.consent,
-      ledgerConsent: () => consentFromLedger({ dataDir: opts.dataDir, database: opts.database }),
+      // The ledger's modules load only when consent comes from it (not with --consent).
+      ledgerConsent: async () =>
+        (await import("../consent-from-ledger.js")).consentFromLedger({
+          dataDir: opts.dataDir,
+          database: opts.database,
+        }),
       out: outDir,
       format,
       strict: opts.strict === true,
