@@ -28,6 +28,8 @@ export const ERROR_CATALOGUE = {
   TG_E_CONFLICT: { exit: 2, http: 409 },
   /** Too many requests for this key. */
   TG_E_RATE_LIMITED: { exit: 2, http: 429 },
+  /** A build that needed more memory than --memory-limit lets DuckDB use (nothing written). */
+  TG_E_OUT_OF_MEMORY: { exit: 1, http: 507 },
   /** A verification (manifest, proof, audit chain) that failed. */
   TG_E_VERIFY_FAILED: { exit: 1, http: 422 },
   /** Anything else: a bug or an environment failure. */

@@ -35,6 +35,17 @@ export async function installScanMacros(conn: DuckDBConnection): Promise<void> {
   for (const m of SCAN_MACROS) await conn.run(m);
 }
 
+/**
+ * DuckDB failing for want of memory or disk is not the input's fault: such an error passes
+ * through unchanged (the build reports it as TG_E_OUT_OF_MEMORY) instead of becoming "file
+ * cannot be read" (bad input, exit 2).
+ */
+function throwIfResource(e: unknown): void {
+  const message = e instanceof Error ? e.message : "";
+  if (message.startsWith("Out of Memory Error") || message.includes("No space left on device"))
+    throw e;
+}
+
 async function ensureFile(path: string): Promise<void> {
   try {
     if ((await stat(path)).isFile()) return;
@@ -81,6 +92,7 @@ async function strictRun(
   try {
     await conn.run(sql);
   } catch (e) {
+    throwIfResource(e);
     await explainStrict(table, path);
     throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
   }
@@ -105,6 +117,7 @@ async function defineInput(
     const r = await conn.runAndReadAll(check);
     return (r.getRows()[0] ?? []).map(Number);
   } catch (e) {
+    throwIfResource(e);
     await explainStrict(table, path);
     throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
   }
@@ -190,6 +203,7 @@ async function failOnRepeatedHashes(
 export async function loadMembersTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
   const types = await describe(conn, "members", path, false).catch(async (e: Error) => {
+    throwIfResource(e);
     await explainStrict("members", path);
     throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
   });
@@ -237,6 +251,7 @@ async function createConsentTable(conn: DuckDBConnection): Promise<void> {
 export async function loadConsentTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
   const types = await describe(conn, "consent_events", path, false).catch(async (e: Error) => {
+    throwIfResource(e);
     await explainStrict("consent_events", path);
     throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
   });
@@ -294,6 +309,7 @@ export async function loadItemsView(conn: DuckDBConnection, path: string): Promi
   try {
     types = await describe(conn, "items", path, true);
   } catch (e) {
+    throwIfResource(e);
     throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
   }
   const cols = normalisedColumns("items", path, types);
@@ -336,6 +352,7 @@ export async function checkItems(
       } else repeats.push(String(h));
     }
   } catch (e) {
+    throwIfResource(e);
     if (strict) await explainStrict("items", path);
     throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
   }

@@ -145,6 +145,21 @@ function datasetColumns(format: "jsonl" | "parquet", textExpr: string): string {
   return fields.map((f) => `${f.expr} AS ${f.key}`).join(", ");
 }
 
+/**
+ * DuckDB's out-of-memory error as a coded one that says what to do: DuckDB spills tables,
+ * sorts, joins and aggregates, but each thread still needs some memory of its own, so a
+ * limit far below the data can fail (docs/build.md, "Memory").
+ */
+function outOfMemory(e: unknown, opts: BuildOptions): TrainGateError | null {
+  const message = e instanceof Error ? e.message : "";
+  if (!message.startsWith("Out of Memory Error")) return null;
+  return new TrainGateError(
+    "TG_E_OUT_OF_MEMORY",
+    `the build needed more memory than --memory-limit ${opts.memoryLimit ?? "1GB"} gives DuckDB (${message.split("\n")[0]}); nothing was written. Raise --memory-limit, lower --threads, or free disk space next to --out, where DuckDB spills`,
+    { memoryLimit: opts.memoryLimit ?? "1GB" },
+  );
+}
+
 /** Runs a build; on any failure nothing is left at `out` (see atomic-dir.ts). */
 export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const progress = opts.progress ?? new BuildProgress(false);
@@ -166,7 +181,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     return { ...result, outDir: staging.out };
   } catch (e) {
     await abandonStaging(staging);
-    throw e;
+    throw outOfMemory(e, opts) ?? e;
   } finally {
     conn.closeSync();
     db.closeSync();

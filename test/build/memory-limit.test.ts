@@ -6,13 +6,13 @@
  * below this, at 100MB, DuckDB's own sort of the dataset runs out of memory, with either
  * shape: the floor is DuckDB's.)
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { readKeyFile } from "../../src/build/pseudonym-key.js";
-import { runBuild } from "../../src/build/run-build.js";
+import { type BuildOptions, runBuild } from "../../src/build/run-build.js";
 import { loadPreset } from "../../src/config/load-policy.js";
 import { merkleRoot } from "../../src/lineage/merkle.js";
 import { parseTimestamp } from "../../src/policy/time.js";
@@ -53,24 +53,30 @@ async function writeExport(): Promise<{ members: string; items: string; consent:
   return files;
 }
 
+let files: Promise<{ members: string; items: string; consent: string }> | undefined;
+
+async function options(out: string, memoryLimit: string): Promise<BuildOptions> {
+  files ??= writeExport();
+  return {
+    policy: loadPreset("recommended"),
+    purpose: "genai_training",
+    asOf: parseTimestamp("2025-06-01T00:00:00Z") as number,
+    ...(await files),
+    out,
+    format: "jsonl",
+    strict: false,
+    force: false,
+    key: readKeyFile(join(root, "members.parquet")),
+    redact: false,
+    memoryLimit,
+    threads: 2,
+  };
+}
+
 describe("build under a memory limit smaller than its data", () => {
   it("spills instead of failing (160 MB of included text, --memory-limit 200MB)", async () => {
-    const files = await writeExport();
     const out = join(root, "out");
-    const result = await runBuild({
-      policy: loadPreset("recommended"),
-      purpose: "genai_training",
-      asOf: parseTimestamp("2025-06-01T00:00:00Z") as number,
-      ...files,
-      out,
-      format: "jsonl",
-      strict: false,
-      force: false,
-      key: readKeyFile(join(root, "members.parquet")),
-      redact: false,
-      memoryLimit: "200MB",
-      threads: 2,
-    });
+    const result = await runBuild(await options(out, "200MB"));
     expect(result.manifest.counts.included).toBe(ITEMS);
     const lines = readFileSync(join(out, "dataset.jsonl"), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(ITEMS);
@@ -78,5 +84,17 @@ describe("build under a memory limit smaller than its data", () => {
     const ids = lines.map((l) => (JSON.parse(l) as { id: string }).id);
     expect([...ids].sort()).toEqual(ids);
     expect(result.manifest.merkle_root).toBe(merkleRoot(ids));
+  }, 120_000);
+
+  it("fails with TG_E_OUT_OF_MEMORY, saying what to do, and writes nothing far below", async () => {
+    const out = join(root, "out-small");
+    await expect(runBuild(await options(out, "40MB"))).rejects.toMatchObject({
+      code: "TG_E_OUT_OF_MEMORY",
+      exitCode: 1,
+      message: expect.stringMatching(
+        /--memory-limit 40MB.*nothing was written.*Raise --memory-limit/,
+      ),
+    });
+    expect(existsSync(out)).toBe(false);
   }, 120_000);
 });
