@@ -6,7 +6,7 @@
  * date column gets a `<name>__bad` flag for a value that is present but invalid.
  * Tests hold the two readings together (test/build/input-agreement.test.ts).
  */
-import { formatOf } from "../export/read-rows.js";
+import { formatOf } from "../export/file-format.js";
 
 /** How a column of the export is read. */
 export type ColumnKind =

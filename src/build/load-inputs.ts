@@ -12,8 +12,7 @@ import { stat } from "node:fs/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { timestampTZValue } from "@duckdb/node-api";
 import { badInput, TrainGateError } from "../errors.js";
-import { loadConsent, loadItems, loadMembers } from "../export/load-export.js";
-import { type ExportFormat, formatOf, positionName } from "../export/read-rows.js";
+import { type ExportFormat, formatOf, positionName } from "../export/file-format.js";
 import type { ConsentEvent } from "../policy/domain.js";
 import {
   normalisedColumns,
@@ -72,8 +71,12 @@ async function describe(
   return types;
 }
 
-/** The JS reader of a strict table, which throws the error naming the line. */
+/**
+ * The JS reader of a strict table, which throws the error naming the line. Loaded only on
+ * this failure path: the readers bring the CSV and Parquet libraries with them.
+ */
 async function explainStrict(table: TableName, path: string): Promise<void> {
+  const { loadConsent, loadItems, loadMembers } = await import("../export/load-export.js");
   if (table === "members") await loadMembers(path);
   else if (table === "consent_events") await loadConsent(path);
   else await loadItems(path, true);

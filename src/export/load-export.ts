@@ -2,12 +2,13 @@
  * Loads a whole export into memory as domain records: for `explain`, `policy diff`, tests and
  * the naive benchmark peer. Builds at scale do not use this; they scan inside DuckDB.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { badInput, TrainGateError } from "../errors.js";
 import type { ConsentEvent, Item, Member } from "../policy/domain.js";
+import { sha256File } from "./file-hash.js";
 import { parseConsentRow, parseItemRow, parseMemberRow, unreadableItem } from "./parse-rows.js";
 import { readRows } from "./read-rows.js";
+
+export { sha256File };
 
 /** One input file as a manifest names it. */
 export interface InputFile {
@@ -30,13 +31,6 @@ export interface ExportPaths {
   readonly members: string;
   readonly items: string;
   readonly consent?: string | undefined;
-}
-
-/** sha256 (hex) of a file's bytes, streamed. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /** Reads and validates the members file; fails on the first bad row or duplicate id. */

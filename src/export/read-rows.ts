@@ -12,9 +12,9 @@ import { parse as parseCsv } from "csv-parse";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { TrainGateError } from "../errors.js";
+import { formatOf } from "./file-format.js";
 
-/** The formats the export may come in. */
-export type ExportFormat = "jsonl" | "csv" | "parquet";
+export { type ExportFormat, formatOf, positionName } from "./file-format.js";
 
 /** One raw row: its 1-based line (row number for Parquet), and the values or a parse error. */
 export type RawRow =
@@ -24,22 +24,6 @@ export type RawRow =
       readonly error?: undefined;
     }
   | { readonly line: number; readonly values?: undefined; readonly error: string };
-
-/** The format of a file, from its name. Throws a usage error for anything else. */
-export function formatOf(path: string): { format: ExportFormat; gzip: boolean } {
-  const lower = path.toLowerCase();
-  const gzip = lower.endsWith(".gz");
-  const base = gzip ? lower.slice(0, -3) : lower;
-  if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json"))
-    return { format: "jsonl", gzip };
-  if (base.endsWith(".csv")) return { format: "csv", gzip };
-  if (base.endsWith(".parquet") && !gzip) return { format: "parquet", gzip };
-  throw new TrainGateError(
-    "TG_E_USAGE",
-    `${path}: unknown file type; expected .jsonl, .jsonl.gz, .csv, .csv.gz or .parquet`,
-    { file: path },
-  );
-}
 
 async function ensureFile(path: string): Promise<void> {
   try {
@@ -212,9 +196,4 @@ export async function* readRows(path: string): AsyncGenerator<RawRow> {
   if (format === "jsonl") yield* readJsonl(path, gzip);
   else if (format === "csv") yield* readCsv(path, gzip);
   else yield* readParquet(path);
-}
-
-/** How a position is named in messages: `line N`, or `row N` for Parquet. */
-export function positionName(path: string): "line" | "row" {
-  return formatOf(path).format === "parquet" ? "row" : "line";
 }
