@@ -298,12 +298,7 @@ async function decideAndWrite(
   );
   // What lineage registers besides the ids, while members and consent are still loaded.
   const facts = opts.collectIds
-    ? await progress.stage(
-        "facts",
-        null,
-        () => runFacts(conn, opts.policy, opts.purpose, opts.asOf),
-        conn,
-      )
+    ? await progress.stage("facts", null, () => runFacts(conn), conn)
     : undefined;
   // Members and consent are no longer needed: their memory goes to the sort of the dataset.
   await dropInputTables(conn);

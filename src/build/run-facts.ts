@@ -1,15 +1,12 @@
 /**
  * The run facts lineage stores beside a build's ids (src/lineage/run-members.ts): included
  * authors by consent state at as-of, and members per reporting region group with how many
- * were included. Computed inside DuckDB from the tables the build already loaded, after the
- * decision and before the members and consent tables are dropped, so registering the run
- * never reads the members file, the consent file or the ledger a second time.
+ * were included. Computed inside DuckDB from the tables the build already made, after the
+ * decision and before they are dropped, so registering the run never reads the members file,
+ * the consent file or the ledger a second time, and no consent state is computed twice.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { MemberConsentCounts, RegionMembers } from "../lineage/run-members.js";
-import { compilerFor } from "../policy/compile/compile-sql.js";
-import { planDecision } from "../policy/compile/decision-plan.js";
-import type { Policy } from "../policy/model.js";
 import { ISO_COUNTRIES, reportingGroup } from "../policy/regions.js";
 import { sqlString } from "./input-scan.js";
 
@@ -34,22 +31,15 @@ function groupValues(): string {
 
 /**
  * Computes the run facts from tables `decided` (the included rows have `reason IS NULL` and
- * their `author_id`), `members` and `consent_events`. Consent as the decision reads it (the
- * compiler's `consentStateQuery`: latest event of `purpose` with `at <= asOf`, deny winning
- * ties, `gpc` events only when the purpose honours GPC); `allow` counts the included authors
- * whose state is allow, `none` the others.
+ * their `author_id`), `decision_authors` (each member's consent state as the decision read it:
+ * the compiler's `authorsQuery`) and `members`. `allow` counts the included authors whose
+ * state is allow, `none` the others.
  */
-export async function runFacts(
-  conn: DuckDBConnection,
-  policy: Policy,
-  purpose: string,
-  asOf: number,
-): Promise<RunFacts> {
+export async function runFacts(conn: DuckDBConnection): Promise<RunFacts> {
   const authors = "(SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)";
-  const states = compilerFor("duckdb").consentStateQuery(planDecision(policy, purpose, asOf));
   const consent = await conn.runAndReadAll(`WITH a AS ${authors}
     SELECT (SELECT COUNT(*) FROM a),
-      (SELECT COUNT(*) FROM (${states}) AS s SEMI JOIN a ON a.author_id = s.member_id
+      (SELECT COUNT(*) FROM decision_authors AS s SEMI JOIN a ON a.author_id = s.member_id
        WHERE s.state = 'allow')`);
   const [authorCount = 0, allow = 0] = (consent.getRows()[0] ?? []).map(Number);
 

@@ -24,6 +24,8 @@ import { readKeyFile } from "../../src/build/pseudonym-key.js";
 import { runBuild } from "../../src/build/run-build.js";
 import { runFacts } from "../../src/build/run-facts.js";
 import { loadPreset } from "../../src/config/load-policy.js";
+import { compilerFor } from "../../src/policy/compile/compile-sql.js";
+import { planDecision } from "../../src/policy/compile/decision-plan.js";
 import type { Policy } from "../../src/policy/model.js";
 import { instantArb, populationArb } from "../fixtures/population.js";
 import { memberConsentCounts, regionMembers } from "../lineage/run-members-reference.js";
@@ -91,8 +93,13 @@ describe("run facts computed in DuckDB", () => {
               await conn.run(
                 `CREATE TABLE decided AS SELECT * FROM (VALUES ('opted_out', 'm0'), ${[...rows, "('deleted', NULL)"].join(", ")}) t(reason, author_id)`,
               );
+              // As the build stores it before the decision (run-build.ts).
+              const plan = planDecision(policy, purpose, asOf);
+              await conn.run(
+                `CREATE TABLE decision_authors AS ${compilerFor("duckdb").authorsQuery(plan, { membersUnique: true })}`,
+              );
               const honourGpc = policy.purposes[purpose]?.gpc ?? true;
-              expect(await runFacts(conn, policy, purpose, asOf)).toEqual({
+              expect(await runFacts(conn)).toEqual({
                 memberConsent: memberConsentCounts(authors, pop.events, purpose, asOf, honourGpc),
                 regions: regionMembers(pop.members, authors),
               });

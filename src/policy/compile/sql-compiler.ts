@@ -144,22 +144,6 @@ export abstract class SqlCompiler {
     ];
   }
 
-  /**
-   * Every member's consent state for the plan's purpose at T, `(member_id, state)`, as one
-   * SELECT over `consent_events`: the CTEs of `consentState` on their own, so a caller (the
-   * build's run facts) reads the rule the decision uses instead of restating it.
-   */
-  consentStateQuery(plan: DecisionPlan): string {
-    // consentState's lines continue a WITH list ("), name AS ("); its first one opens it here.
-    const [first = "", ...rest] = this.consentState(plan);
-    return [
-      `WITH ${first.slice("), ".length)}`,
-      ...rest,
-      ")",
-      "SELECT member_id, state FROM consent_state",
-    ].join("\n");
-  }
-
   /** The WHEN conditions, in the precedence order of contract §3. */
   protected reasonCases(plan: DecisionPlan): [string, string][] {
     const t = this.instant(plan.asOf);
