@@ -35,14 +35,18 @@ export async function installScanMacros(conn: DuckDBConnection): Promise<void> {
 }
 
 /**
- * DuckDB failing for want of memory or disk is not the input's fault: such an error passes
- * through unchanged (the build reports it as TG_E_OUT_OF_MEMORY) instead of becoming "file
- * cannot be read" (bad input, exit 2).
+ * The error for a file DuckDB could not read: with `explain`, the JS reader of that table
+ * first re-reads it to name the bad line (its error is thrown instead); otherwise bad input
+ * naming the file. DuckDB failing for want of memory or disk is not the input's fault: that
+ * error passes through unchanged (the build reports it as TG_E_OUT_OF_MEMORY) instead of
+ * becoming "file cannot be read" (bad input, exit 2).
  */
-function throwIfResource(e: unknown): void {
-  const message = e instanceof Error ? e.message : "";
+async function unreadable(e: unknown, path: string, explain?: TableName): Promise<never> {
+  const message = e instanceof Error ? e.message : String(e);
   if (message.startsWith("Out of Memory Error") || message.includes("No space left on device"))
     throw e;
+  if (explain !== undefined) await explainStrict(explain, path);
+  throw badInput(path, null, `cannot be read: ${message.split("\n")[0]}`);
 }
 
 async function ensureFile(path: string): Promise<void> {
@@ -95,9 +99,7 @@ async function strictRun(
   try {
     await conn.run(sql);
   } catch (e) {
-    throwIfResource(e);
-    await explainStrict(table, path);
-    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+    return unreadable(e, path, table);
   }
 }
 
@@ -120,9 +122,7 @@ async function defineInput(
     const r = await conn.runAndReadAll(check);
     return (r.getRows()[0] ?? []).map(Number);
   } catch (e) {
-    throwIfResource(e);
-    await explainStrict(table, path);
-    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+    return unreadable(e, path, table);
   }
 }
 
@@ -205,11 +205,9 @@ async function failOnRepeatedHashes(
 /** Loads and checks the members file as `members` (see `defineInput`); returns its row count. */
 export async function loadMembersTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
-  const types = await describe(conn, "members", path, false).catch(async (e: Error) => {
-    throwIfResource(e);
-    await explainStrict("members", path);
-    throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
-  });
+  const types = await describe(conn, "members", path, false).catch((e: unknown) =>
+    unreadable(e, path, "members"),
+  );
   const cols = normalisedColumns("members", path, types);
   const [rows = 0, bad = 0] = await defineInput(
     conn,
@@ -253,11 +251,9 @@ async function createConsentTable(conn: DuckDBConnection): Promise<void> {
  */
 export async function loadConsentTable(conn: DuckDBConnection, path: string): Promise<number> {
   await ensureFile(path);
-  const types = await describe(conn, "consent_events", path, false).catch(async (e: Error) => {
-    throwIfResource(e);
-    await explainStrict("consent_events", path);
-    throw badInput(path, null, `cannot be read: ${e.message.split("\n")[0]}`);
-  });
+  const types = await describe(conn, "consent_events", path, false).catch((e: unknown) =>
+    unreadable(e, path, "consent_events"),
+  );
   const cols = normalisedColumns("consent_events", path, types);
   // A gpc event is a deny whatever it says (contract §1), as parseConsentRow reads it.
   const [rows = 0, bad = 0] = await defineInput(
@@ -308,13 +304,9 @@ async function rejectBadRows(table: TableName, path: string): Promise<never> {
  */
 export async function loadItemsView(conn: DuckDBConnection, path: string): Promise<void> {
   await ensureFile(path);
-  let types: Map<string, string>;
-  try {
-    types = await describe(conn, "items", path, true);
-  } catch (e) {
-    throwIfResource(e);
-    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const types = await describe(conn, "items", path, true).catch((e: unknown) =>
+    unreadable(e, path),
+  );
   const cols = normalisedColumns("items", path, types);
   await conn.run(
     `CREATE OR REPLACE VIEW items_src AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "items", true)}`,
@@ -355,9 +347,7 @@ export async function checkItems(
       } else repeats.push(String(h));
     }
   } catch (e) {
-    throwIfResource(e);
-    if (strict) await explainStrict("items", path);
-    throw badInput(path, null, `cannot be read: ${(e as Error).message.split("\n")[0]}`);
+    return unreadable(e, path, strict ? "items" : undefined);
   }
   if (strict && bad > 0) await rejectBadRows("items", path);
   await failOnRepeatedHashes(conn, "items", "id", "item", path, repeats);
