@@ -40,7 +40,13 @@ export async function merkleRootOfSortedTable(
   // one query over every chunk needed memory in proportion to the dataset (a 10M-item build
   // failed at --memory-limit 400MB); slices of rowids keep it bounded.
   const span = CHUNK_SIZE * CHUNKS_PER_QUERY;
-  for (let start = 0; start < total || start === 0; start += span) {
+  const outOfOrder = (): TrainGateError =>
+    new TrainGateError(
+      "TG_E_INTERNAL",
+      `the rows of ${table} are not in ${idColumn} order; nothing was written, please report this`,
+    );
+  // One query at least, so that an empty table runs the same checks.
+  for (let start = 0; start === 0 || start < total; start += span) {
     const r = await conn.runAndReadAll(`SELECT leaf, chunk, n,
         ordered AND COALESCE(COALESCE(lag(hi) OVER (ORDER BY chunk), (SELECT ${idColumn} FROM ${table} WHERE rowid = ${start - 1})) < lo, TRUE)
       FROM (
@@ -59,20 +65,9 @@ export async function merkleRootOfSortedTable(
         Number(row[1]) === leaves.length + i &&
         (start + (i + 1) * CHUNK_SIZE >= total || Number(row[2]) === CHUNK_SIZE),
     );
-    if (!contiguous || rows.some((row) => row[3] !== true)) {
-      throw new TrainGateError(
-        "TG_E_INTERNAL",
-        `the rows of ${table} are not in ${idColumn} order; nothing was written, please report this`,
-      );
-    }
+    if (!contiguous || rows.some((row) => row[3] !== true)) throw outOfOrder();
     for (const row of rows) leaves.push(Buffer.from(String(row[0]), "hex"));
-    if (total === 0) break;
   }
-  if (leaves.length !== Math.ceil(total / CHUNK_SIZE)) {
-    throw new TrainGateError(
-      "TG_E_INTERNAL",
-      `the rows of ${table} are not in ${idColumn} order; nothing was written, please report this`,
-    );
-  }
+  if (leaves.length !== Math.ceil(total / CHUNK_SIZE)) throw outOfOrder();
   return treeRoot(leaves).toString("hex");
 }
