@@ -21,6 +21,9 @@ function keyOf(code: number): number {
 const KEY = new Uint16Array(65536);
 for (let c = 0; c < 65536; c++) KEY[c] = keyOf(c);
 
+/** The automaton's key of each code unit (case folded, every kind of space a space). */
+export const AUTOMATON_KEY: Readonly<Uint16Array> = KEY;
+
 function key(code: number): number {
   return KEY[code]!;
 }
