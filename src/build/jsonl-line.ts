@@ -22,15 +22,17 @@ export interface JsonField {
 
 /** The SQL expression of one JSON object per row (a VARCHAR), fields in the given order. */
 export function jsonLineExpr(fields: readonly JsonField[]): string {
-  const parts = fields.map((f, i) => {
+  const parts = fields.flatMap((f, i) => {
     const key = `${i === 0 ? "{" : ","}"${f.key}":`;
     const value =
       f.as === "plain"
         ? `COALESCE('"' || ${f.expr} || '"', 'null')`
         : `COALESCE(CAST(to_json(${f.expr}) AS VARCHAR), 'null')`;
-    return `'${key}' || ${value}`;
+    return [`'${key}'`, value];
   });
-  return `${parts.join(" || ")} || '}'`;
+  // One concat of every piece: a chain of `||` builds a new, longer string at each step
+  // (a third of the write stage's CPU at 1.3M rows of ~250 bytes).
+  return `concat(${parts.join(", ")}, '}')`;
 }
 
 /** COPY options that write each row's one VARCHAR column as it is, one line per row. */

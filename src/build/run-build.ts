@@ -5,7 +5,8 @@
  * (and the included items' columns), and the dataset is sorted once and written by DuckDB in
  * id order.
  * Rows never pass through JavaScript one by one; only text redaction does, in batches on
- * worker threads. The Merkle leaves are hashed in DuckDB (docs/build.md, "How it runs").
+ * worker threads. The Merkle leaves come from DuckDB a chunk of ids per string (docs/build.md,
+ * "How it runs").
  *
  * Memory stays bounded: DuckDB gets a memory_limit and a spill folder inside the staging
  * folder, so tables, sorts and joins larger than RAM go to disk
@@ -137,7 +138,7 @@ function datasetColumns(format: "jsonl" | "parquet", textExpr: string): string {
     { key: "id", expr: "d.item_id", as: "string" },
     { key: "author", expr: "d.author", as: "plain" },
     { key: "kind", expr: "d.kind", as: "string" },
-    { key: "created_at", expr: instantText("d.created_at"), as: "string" },
+    { key: "created_at", expr: instantText("d.created_at"), as: "plain" },
     { key: "lang", expr: "d.lang", as: "string" },
     { key: "text", expr: textExpr, as: "string" },
   ];
