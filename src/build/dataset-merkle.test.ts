@@ -69,6 +69,18 @@ describe("merkleRootOfSortedTable", () => {
     });
   });
 
+  it("fails for a repeated id, even in order", async () => {
+    const ids = Array.from(
+      { length: 2 * CHUNK_SIZE },
+      (_, i) => `id-${String(i).padStart(5, "0")}`,
+    );
+    await withTable([...ids, "id-00300"], async (conn) => {
+      await expect(merkleRootOfSortedTable(conn, "d", "item_id")).rejects.toThrow(
+        /not in item_id order/,
+      );
+    });
+  });
+
   it("fails when rows were deleted (row ids with gaps)", async () => {
     const ids = Array.from(
       { length: 3 * CHUNK_SIZE },
