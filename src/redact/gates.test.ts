@@ -11,12 +11,13 @@ import { isUpper, WORD_CHAR, wordEndsAt, wordStartsAt } from "./chars.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
 import { detectNationalIds, detectNationalIdsUngated } from "./detectors/national-id.js";
-import { detectPersons } from "./detectors/person.js";
+import { detectPersons, scanText } from "./detectors/person.js";
 import { AUTOMATON_KEY, NameAutomaton } from "./name-automaton.js";
 import { createRedactor } from "./redactor.js";
 import type { Span } from "./span.js";
 import { resolveSpans } from "./span.js";
-import { factsOf } from "./text-facts.js";
+import type { TextFacts } from "./text-facts.js";
+import { emptyFacts, factsOf } from "./text-facts.js";
 
 /** Texts where a gate is tight: ordinals, unit numbers, folding letters, emoji after numbers. */
 const EDGES = [
@@ -133,6 +134,41 @@ describe("cheap scans", () => {
     for (let c = 0; c < 65536; c++)
       if (WORD_CHAR[AUTOMATON_KEY[c]!] !== WORD_CHAR[c]) changed.push(c);
     expect(changed).toEqual([]);
+  });
+
+  it("count in the person tokeniser's pass exactly what the pre-scan counts", () => {
+    const facts = (f: TextFacts) => ({
+      digits: f.digits,
+      ats: f.ats,
+      dots: f.dots,
+      colons: f.colons,
+      slashes: f.slashes,
+      runs: [...f.runStart.subarray(0, f.runs)].map((s, k) => `${s}-${f.runEnd[k]}`),
+    });
+    const reused = emptyFacts();
+    const check = (text: string): void => {
+      const want = facts(factsOf(text));
+      expect(facts(scanText(text, reused)), text).toEqual(want);
+      // And the persons found from the tokens of that pass are those found from scratch.
+      const got: Span[] = [];
+      detectPersons(text, got);
+      detectPersons("\u0000", []);
+      const fresh: Span[] = [];
+      detectPersons(text, fresh);
+      expect(got, text).toEqual(fresh);
+    };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(..."aZ09 5@.:/-'’_,\n\u00e9\u0663", "Judy", "12", "ab-12", "x'5", "🕊️"),
+          { maxLength: 30 },
+        ),
+        (parts) => check(parts.join("")),
+      ),
+      { numRuns: 3000 },
+    );
+    for (const text of EDGES) check(text);
+    for (const t of generatePiiSet(500, 11).texts) check(t.text);
   });
 
   it("walk the trie the same way when the third level is too big to be dense", () => {

@@ -6,6 +6,7 @@ import { REDACTION_TYPES } from "../policy/model.js";
 import type { GatedDetector } from "./detectors/index.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
+import { scanText } from "./detectors/person.js";
 import { warmLexicon } from "./lexicon.js";
 import type { Span } from "./span.js";
 import { applySpans, resolveSpans } from "./span.js";
@@ -38,6 +39,8 @@ export function createRedactor(options: RedactorOptions): Redactor {
     const d = DETECTORS[type];
     if (d !== undefined && on(type)) gated.push(d);
   }
+  // With the person detector on, its tokeniser makes the pre-scan (one pass over the text).
+  const scan = on("person") ? scanText : scanFacts;
   if (on("person")) warmLexicon();
   if (on("member_name") && options.memberNames.length > 0) {
     const members = new MemberNameDetector(options.memberNames);
@@ -47,7 +50,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
   // Reused for every text: `resolveSpans` returns a new array and keeps no reference to it.
   const found: Span[] = [];
   const spans = (text: string): Span[] => {
-    scanFacts(text, facts);
+    scan(text, facts);
     found.length = 0;
     for (let k = 0; k < gated.length; k++) {
       const d = gated[k]!;

@@ -73,6 +73,16 @@ export function scanFacts(text: string, facts: TextFacts): TextFacts {
   return facts;
 }
 
+/**
+ * Appends the run of ASCII digits `[start, end)` to `facts.runStart`/`runEnd` (runs must come
+ * in text order), for a pre-scan made elsewhere (the person detector's tokeniser).
+ */
+export function addRun(facts: TextFacts, start: number, end: number): void {
+  if (facts.runs === facts.runStart.length) grow(facts);
+  facts.runStart[facts.runs] = start;
+  facts.runEnd[facts.runs++] = end;
+}
+
 function grow(facts: TextFacts): void {
   const start = new Int32Array(facts.runStart.length * 2);
   const end = new Int32Array(start.length);

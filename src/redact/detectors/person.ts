@@ -45,6 +45,8 @@ import {
   nameInfo,
 } from "../lexicon.js";
 import type { Span } from "../span.js";
+import type { TextFacts } from "../text-facts.js";
+import { addRun } from "../text-facts.js";
 
 function words(s: string): ReadonlySet<string> {
   return new Set(s.split(/\s+/).filter((w) => w.length > 0));
@@ -426,30 +428,59 @@ function grow(): void {
   tokSentence = copy(tokSentence, new Uint8Array(size));
 }
 
-/** Splits `text` into tokens (words with inner hyphens and apostrophes); returns their count. */
-function tokenize(text: string): number {
+/** The text whose tokens the arrays below hold, and their number. */
+let tokenizedText = "";
+let tokenCount = 0;
+
+/**
+ * The redactor's pre-scan and this detector's tokeniser in one pass: fills `facts` for `text`
+ * as `scanFacts` does and tokenises it, so that `detectPersons` on the same text next reuses
+ * the tokens.
+ */
+export function scanText(text: string, facts: TextFacts): TextFacts {
+  tokenCount = tokenize(text, facts);
+  tokenizedText = text;
+  return facts;
+}
+
+/**
+ * Splits `text` into tokens (words with inner hyphens and apostrophes); returns their count.
+ * With `facts`, also counts what the redactor's pre-scan counts (`text-facts.ts`) on the way:
+ * `@ . : /` are never inside a token, and a run of ASCII digits never crosses a token's edge.
+ */
+function tokenize(text: string, facts: TextFacts | null): number {
   const n = text.length;
   let count = 0;
   let sentenceStart = 1;
   let i = 0;
   let capitals = 0;
+  let digits = 0;
+  let ats = 0;
+  let dots = 0;
+  let colons = 0;
+  let slashes = 0;
+  if (facts !== null) facts.runs = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (WORD_CHAR[c] !== 1) {
       // . ! ? and line breaks end a sentence.
       if (c === 46 || c === 33 || c === 63 || c === 10) sentenceStart = 1;
+      if (c === 64) ats++;
+      else if (c === 58) colons++;
+      else if (c === 46) dots++;
+      else if (c === 47) slashes++;
       i++;
       continue;
     }
     const start = i;
-    // The token's hash (as `hashOf`) and whether it holds a digit, in the same pass.
+    // The token's hash (as `hashOf`) and its ASCII digits, in the same pass.
     let h = FNV_OFFSET;
-    let digit = false;
+    const digitsBefore = digits;
     while (i < n) {
       const d = text.charCodeAt(i);
       if (WORD_CHAR[d] === 1) {
         h = Math.imul(h ^ d, FNV_PRIME);
-        if (d >= 48 && d <= 57) digit = true;
+        if (d >= 48 && d <= 57) digits++;
         i++;
       } else if (
         (d === 45 || isApostrophe(d)) &&
@@ -458,10 +489,12 @@ function tokenize(text: string): number {
       ) {
         const e = text.charCodeAt(i + 1);
         h = Math.imul(Math.imul(h ^ d, FNV_PRIME) ^ e, FNV_PRIME);
-        if (e >= 48 && e <= 57) digit = true;
+        if (e >= 48 && e <= 57) digits++;
         i += 2;
       } else break;
     }
+    const digit = digits !== digitsBefore;
+    if (digit && facts !== null) addRuns(text, start, i, facts);
     let end = i;
     let possessive = 0;
     // Possessive: "Judy's" names Judy.
@@ -486,7 +519,29 @@ function tokenize(text: string): number {
     sentenceStart = 0;
   }
   textHasCapital = (capitals & (CAPITAL | SHOUTED)) !== 0;
+  if (facts !== null) {
+    facts.digits = digits;
+    facts.ats = ats;
+    facts.dots = dots;
+    facts.colons = colons;
+    facts.slashes = slashes;
+  }
   return count;
+}
+
+/** Appends the runs of ASCII digits in `text[start, end)` (one token) to `facts`. */
+function addRuns(text: string, start: number, end: number, facts: TextFacts): void {
+  let run = -1;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      if (run < 0) run = k;
+    } else if (run >= 0) {
+      addRun(facts, run, k);
+      run = -1;
+    }
+  }
+  if (run >= 0) addRun(facts, run, end);
 }
 
 function cls(i: number): NameClass {
@@ -603,7 +658,11 @@ function capitalRun(text: string, n: number, i: number): number {
 
 /** Appends a `person` span for each name found in `text`. */
 export function detectPersons(text: string, out: Span[]): void {
-  const n = tokenize(text);
+  if (text !== tokenizedText) {
+    tokenCount = tokenize(text, null);
+    tokenizedText = text;
+  }
+  const n = tokenCount;
   let german: boolean | undefined;
   /** Index of the last token of the last person found, for coordination. */
   let lastPerson = -2;
