@@ -36,9 +36,12 @@ import { sqlString } from "./input-scan.js";
 import { JSONL_COPY_OPTIONS, type JsonField, jsonLineExpr } from "./jsonl-line.js";
 import {
   appendConsentEvents,
-  checkItems,
+  checkDecidedItems,
   dropInputTables,
+  ITEM_ID_HASH,
   installScanMacros,
+  itemRowsHint,
+  itemsUnreadable,
   loadConsentTable,
   loadItemsView,
   loadMembersTable,
@@ -100,10 +103,6 @@ export interface BuildResult {
 }
 
 const CARRY = ["author_id", "kind", "visibility", "created_at", "lang", "text"] as const;
-
-async function rows(conn: DuckDBConnection, sql: string): Promise<unknown[][]> {
-  return (await conn.runAndReadAll(sql)).getRows() as unknown[][];
-}
 
 /** Streams the first column of a query, chunk by chunk. */
 async function streamColumn(
@@ -250,12 +249,14 @@ async function decideAndWrite(
     const events = await opts.ledgerConsent();
     consentRows = await appendConsentEvents(conn, events);
   }
-  const itemRows = await progress.stage(
+  // The items are read once, by the decision; their checks (unique ids, and with --strict no
+  // malformed row) run on its result, before anything is written.
+  const itemsHint = await progress.stage(
     "items",
     null,
     async () => {
       await loadItemsView(conn, opts.items);
-      return checkItems(conn, opts.items, opts.strict);
+      return itemRowsHint(conn, opts.items);
     },
     conn,
   );
@@ -281,7 +282,7 @@ async function decideAndWrite(
   const keep = (c: string): string => `CASE WHEN included THEN ${c} END AS ${c}`;
   await progress.stage(
     "decide",
-    itemRows,
+    itemsHint,
     async () => {
       await conn.run(
         `CREATE OR REPLACE TABLE decision_authors AS ${compiler.authorsQuery(plan, compileOptions)}`,
@@ -289,14 +290,18 @@ async function decideAndWrite(
       // The table's order does not matter (the dataset is sorted below); keeping insertion
       // order would make DuckDB hold output batches in memory.
       await conn.run("SET preserve_insertion_order = false");
-      await conn.run(`CREATE OR REPLACE TABLE decided AS
-        SELECT reason, CASE WHEN included THEN id END AS item_id, ${CARRY.map(keep).join(", ")}
-        FROM (${decision})`);
+      await conn
+        .run(`CREATE OR REPLACE TABLE decided AS
+          SELECT reason, ${ITEM_ID_HASH} AS h, CASE WHEN included THEN id END AS item_id,
+            ${CARRY.map(keep).join(", ")}
+          FROM (${decision})`)
+        .catch((e: unknown) => itemsUnreadable(e, opts.items, opts.strict));
       // The dataset's rows are inserted in id order below and read back in that order.
       await conn.run("SET preserve_insertion_order = true");
     },
     conn,
   );
+  const groups = await checkDecidedItems(conn, opts.items, opts.strict);
   // What lineage registers besides the ids, while members and consent are still loaded.
   const facts = opts.collectIds
     ? await progress.stage("facts", null, () => runFacts(conn), conn)
@@ -308,14 +313,10 @@ async function decideAndWrite(
   const categories: Record<string, number> = {};
   let input = 0;
   let included = 0;
-  for (const [reason, kind, vis, n] of await rows(
-    conn,
-    "SELECT reason, kind, visibility, COUNT(*) FROM decided GROUP BY ALL ORDER BY ALL",
-  )) {
-    const count = Number(n);
+  for (const [reason, kind, vis, count] of groups) {
     input += count;
     if (reason !== null) {
-      byReason.set(String(reason), (byReason.get(String(reason)) ?? 0) + count);
+      byReason.set(reason, (byReason.get(reason) ?? 0) + count);
       continue;
     }
     included += count;
@@ -323,12 +324,13 @@ async function decideAndWrite(
     const cat = dataCategoryOf(String(kind) as Kind, v);
     categories[cat] = (categories[cat] ?? 0) + count;
   }
-  if (input !== itemRows) {
+  if (itemsHint !== null && input !== itemsHint) {
     throw new TrainGateError(
       "TG_E_INTERNAL",
-      `the decision returned ${input} rows for ${itemRows} items`,
+      `the decision returned ${input} rows for ${itemsHint} items`,
     );
   }
+  const itemRows = input;
 
   // The dataset's rows, pseudonymised, in id order, sorted once: the Merkle root, the
   // lineage ids and the COPY read this table in its order (its rowid; DuckDB keeps a table's
