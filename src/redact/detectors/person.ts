@@ -287,17 +287,24 @@ function describe(word: string): number {
 }
 
 /**
- * Token as written -> its bits, in a direct-mapped cache keyed by the token's code units (as
- * a CPU cache is): a token hashes to one slot, a lookup compares the stored hash, length and
- * code units with the token in place, and a miss overwrites the slot. A slot is 32 bytes of
- * one typed array (hash, bits, length and up to `INLINE` code units), so a lookup touches
- * one memory line, not a line of hashes, a line of string pointers and the string itself;
- * only a token longer than `INLINE` also keeps its string, in `longKeys`. A seen token thus
- * costs no string; the table has a fixed size whatever the input, and keeps the vocabulary
- * that repeats (function words, common names) while words seen once pass through.
+ * Token as written -> its bits, in a two-way set-associative cache keyed by the token's code
+ * units (as a CPU cache is): a token hashes to one set of two slots, a lookup compares the
+ * stored hash, length and code units with the token in place, first in the set's first slot
+ * (the one used last), then in its second. A hit in the second slot swaps the two; a miss
+ * moves the first slot's token to the second, dropping the one there (the least recently
+ * used), and fills the first. A slot is 32 bytes of one typed array (hash, bits, length and
+ * up to `INLINE` code units) and a set is one 64-byte memory line, so a lookup touches one
+ * line, not a line of hashes, a line of string pointers and the string itself; only a token
+ * longer than `INLINE` also keeps its string, in `longKeys`. A seen token thus costs no
+ * string; the table has a fixed size whatever the input, and keeps the vocabulary that
+ * repeats (function words, common names) while words seen once pass through. With one slot
+ * per hash (direct-mapped, the same 8 MB) two words that repeat could keep evicting each
+ * other: after 50,000 warm-up posts, 200,000 bench posts cost 47,000 look-ups in the word
+ * lists (`describe`) and the same posts again 20,000; with two ways 35,000 and 3,900.
  */
 const SLOTS = 1 << 18;
-const MASK = SLOTS - 1;
+/** Sets of two slots: a set's slots are `2 * set` and `2 * set + 1`. */
+const SET_MASK = SLOTS / 2 - 1;
 /** Int32s per slot: hash, bits, length, then the code units, two per int (low half first). */
 const SLOT_INTS = 8;
 /** Code units stored in a slot itself (the 5 ints after hash, bits and length). */
@@ -368,19 +375,51 @@ function sameInline(base: number, text: string, start: number, end: number): boo
   return true;
 }
 
-/** The bits of the token `text[start, end)`, whose `hashOf` is `h`. */
-function bitsOf(text: string, start: number, end: number, h: number): number {
-  const slot = h & MASK;
+/** Whether cache slot `slot` holds the token `text[start, end)`, whose `hashOf` is `h`. */
+function holds(slot: number, text: string, start: number, end: number, h: number): boolean {
   const base = slot * SLOT_INTS;
   const length = end - start;
-  if (
+  return (
     cacheSlots[base] === h &&
     cacheSlots[base + 2] === length &&
     (length <= INLINE
       ? sameInline(base, text, start, end)
       : sameWord(longKeys[slot]!, text, start, end))
-  )
+  );
+}
+
+/** Swaps the contents of the cache slots `a` and `b`. */
+function swapSlots(a: number, b: number): void {
+  const baseA = a * SLOT_INTS;
+  const baseB = b * SLOT_INTS;
+  for (let k = 0; k < SLOT_INTS; k++) {
+    const x = cacheSlots[baseA + k]!;
+    cacheSlots[baseA + k] = cacheSlots[baseB + k]!;
+    cacheSlots[baseB + k] = x;
+  }
+  const key = longKeys[a]!;
+  longKeys[a] = longKeys[b]!;
+  longKeys[b] = key;
+}
+
+/** The bits of the token `text[start, end)`, whose `hashOf` is `h`. */
+function bitsOf(text: string, start: number, end: number, h: number): number {
+  const slot = (h & SET_MASK) << 1;
+  if (holds(slot, text, start, end, h)) return cacheSlots[slot * SLOT_INTS + 1]!;
+  return olderBitsOf(text, start, end, h, slot);
+}
+
+/** `bitsOf` when the token is not in the first slot of its set, `slot`. */
+function olderBitsOf(text: string, start: number, end: number, h: number, slot: number): number {
+  const base = slot * SLOT_INTS;
+  if (holds(slot + 1, text, start, end, h)) {
+    swapSlots(slot, slot + 1);
     return cacheSlots[base + 1]!;
+  }
+  // The first slot's token becomes the set's older one; the token in the second is dropped.
+  for (let k = base; k < base + SLOT_INTS; k++) cacheSlots[k + SLOT_INTS] = cacheSlots[k]!;
+  longKeys[slot + 1] = longKeys[slot]!;
+  const length = end - start;
   const word = text.slice(start, end);
   const bits = describe(word);
   cacheSlots[base] = h;
