@@ -216,6 +216,8 @@ const ADDRESSED_WORD = 1 << 24;
 const PAST_VERB = 1 << 25;
 /** All capitals, two or more letters ("LLC", "NEWS"). */
 const SHOUTED = 1 << 26;
+/** The first word of a two-word introduction ("name" of "name is", "call" of "call me"). */
+const INTRODUCTION_PAIR = 1 << 27;
 
 /** Word -> the bits of the word lists above it belongs to (one lookup instead of one per list). */
 const LISTED_BITS: ReadonlyMap<string, number> = (() => {
@@ -241,6 +243,10 @@ const LISTED_BITS: ReadonlyMap<string, number> = (() => {
   mark(STREET_LEADS, STREET_LEAD);
   mark(ADDRESSED, ADDRESSED_WORD);
   mark(IRREGULAR_PAST, PAST_VERB);
+  mark(
+    new Set([...INTRODUCTIONS].filter((w) => w.includes(":")).map((w) => w.split(":")[0]!)),
+    INTRODUCTION_PAIR,
+  );
   return m;
 })();
 
@@ -447,11 +453,14 @@ let tokEnd = new Int32Array(256);
 let tokBits = new Int32Array(256);
 /**
  * Bit 1 (`SENTENCE_START`) when a sentence ends between the previous token and this one,
- * bit 2 (`POSSESSIVE`) when the token ended in a possessive "'s".
+ * bit 2 (`POSSESSIVE`) when the token ended in a possessive "'s", bit 8 (`SPACED`) when it
+ * is adjacent to the previous one (see `adjacent`).
  */
 let tokSentence = new Uint8Array(256);
 const SENTENCE_START = 1;
 const POSSESSIVE = 2;
+/** Only spaces (one or two, no punctuation, no line break) separate it from the previous token. */
+const SPACED = 8;
 /** Set by `tokenize`: whether some token of the text starts with a capital letter. */
 let textHasCapital = false;
 
@@ -547,13 +556,21 @@ function tokenize(text: string, facts: TextFacts | null): number {
       possessive = POSSESSIVE;
     }
     if (count === tokStart.length) grow();
+    let spaced = 0;
+    if (count > 0) {
+      const from = tokEnd[count - 1]!;
+      if (start - from <= 2) {
+        spaced = SPACED;
+        for (let k = from; k < start; k++) if (text.charCodeAt(k) !== 32) spaced = 0;
+      }
+    }
     tokStart[count] = start;
     tokEnd[count] = end;
     const numeric = digit ? digitTokenBits(text, start, end) : -1;
     const bits = numeric >= 0 ? numeric : bitsOf(text, start, end, h);
     tokBits[count] = bits;
     capitals |= bits;
-    tokSentence[count] = sentenceStart | possessive;
+    tokSentence[count] = sentenceStart | possessive | spaced;
     count++;
     sentenceStart = 0;
   }
@@ -591,13 +608,12 @@ function has(i: number, bit: number): boolean {
   return (tokBits[i]! & bit) !== 0;
 }
 
-/** Whether only spaces (no punctuation, no line break) separate tokens `a` and `b`. */
-function adjacent(text: string, a: number, b: number): boolean {
-  const from = tokEnd[a]!;
-  const to = tokStart[b]!;
-  if (to - from > 2) return false;
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 32) return false;
-  return true;
+/**
+ * Whether only spaces (one or two, no punctuation, no line break) separate token `b` from the
+ * token before it (found by `tokenize`).
+ */
+function adjacent(b: number): boolean {
+  return (tokSentence[b]! & SPACED) !== 0;
 }
 
 function lowerAt(text: string, i: number): string {
@@ -608,7 +624,7 @@ function lowerAt(text: string, i: number): string {
 function introduces(text: string, i: number): boolean {
   if (i < 1) return false;
   if (has(i - 1, INTRODUCTION)) return true;
-  if (!has(i - 1, INTRODUCTION_END) || i < 2) return false;
+  if (!has(i - 1, INTRODUCTION_END) || i < 2 || !has(i - 2, INTRODUCTION_PAIR)) return false;
   return INTRODUCTIONS.has(`${lowerAt(text, i - 2)}:${lowerAt(text, i - 1)}`);
 }
 
@@ -617,17 +633,13 @@ function coordinated(text: string, last: number, i: number): boolean {
   if (last < 0) return false;
   if (last === i - 1) return /^(?:,\s?|\s&\s)$/.test(text.slice(tokEnd[last]!, tokStart[i]!));
   if (last !== i - 2) return false;
-  return has(i - 1, CONJUNCTION) && adjacent(text, last, i - 1) && adjacent(text, i - 1, i);
+  return has(i - 1, CONJUNCTION) && adjacent(i - 1) && adjacent(i);
 }
 
 /** Whether "and me" (or another conjunction and "me") follows token `k`. */
-function meAfter(text: string, n: number, k: number): boolean {
+function meAfter(n: number, k: number): boolean {
   return (
-    k + 2 < n &&
-    has(k + 1, CONJUNCTION) &&
-    has(k + 2, ME) &&
-    adjacent(text, k, k + 1) &&
-    adjacent(text, k + 1, k + 2)
+    k + 2 < n && has(k + 1, CONJUNCTION) && has(k + 2, ME) && adjacent(k + 1) && adjacent(k + 2)
   );
 }
 
@@ -643,24 +655,15 @@ function isGermanText(n: number): boolean {
 }
 
 /** Extends a name from token `j` over adjacent capitalised words that are not ordinary words. */
-function extendCapital(text: string, n: number, j: number): number {
+function extendCapital(n: number, j: number): number {
   let k = j;
-  while (
-    k + 1 < n &&
-    has(k + 1, CAPITAL) &&
-    adjacent(text, k, k + 1) &&
-    cls(k + 1) !== NameClass.Word
-  )
-    k++;
+  while (k + 1 < n && has(k + 1, CAPITAL) && adjacent(k + 1) && cls(k + 1) !== NameClass.Word) k++;
   return k;
 }
 
 /** Extends a lower-case name from token `j` by one more name word ("larry lombardo"). */
-function extendLower(text: string, n: number, j: number): number {
-  return j + 1 < n &&
-    !has(j + 1, CAPITAL) &&
-    adjacent(text, j, j + 1) &&
-    cls(j + 1) >= NameClass.Listed
+function extendLower(n: number, j: number): number {
+  return j + 1 < n && !has(j + 1, CAPITAL) && adjacent(j + 1) && cls(j + 1) >= NameClass.Listed
     ? j + 1
     : j;
 }
@@ -669,10 +672,10 @@ function extendLower(text: string, n: number, j: number): number {
 let runHead = false;
 
 /** The last token of the capitalised run starting at `i` (and `runHead`). */
-function capitalRun(text: string, n: number, i: number): number {
+function capitalRun(n: number, i: number): number {
   runHead = false;
   let j = i;
-  while (j + 1 < n && adjacent(text, j, j + 1)) {
+  while (j + 1 < n && adjacent(j + 1)) {
     const nx = j + 1;
     if (has(nx, CAPITAL)) {
       if (cls(nx) === NameClass.Word) {
@@ -687,8 +690,8 @@ function capitalRun(text: string, n: number, i: number): number {
     } else if (has(nx, PARTICLE)) {
       // One or more particles, then a capitalised word: "van der Voet", "de la Cruz".
       let k = nx;
-      while (k + 1 < n && has(k + 1, PARTICLE) && adjacent(text, k, k + 1)) k++;
-      if (k + 1 >= n || !has(k + 1, CAPITAL) || !adjacent(text, k, k + 1)) break;
+      while (k + 1 < n && has(k + 1, PARTICLE) && adjacent(k + 1)) k++;
+      if (k + 1 >= n || !has(k + 1, CAPITAL) || !adjacent(k + 1)) break;
       j = k;
     } else break;
   }
@@ -717,7 +720,7 @@ export function detectPersons(text: string, out: Span[]): void {
         (gap === 1 && text.charCodeAt(from) === 32) ||
         (gap === 2 && text.charCodeAt(from) === 46 && text.charCodeAt(from + 1) === 32);
       if (spaced && cls(i + 1) !== NameClass.Word) {
-        const j = has(i + 1, CAPITAL) ? extendCapital(text, n, i + 1) : extendLower(text, n, i + 1);
+        const j = has(i + 1, CAPITAL) ? extendCapital(n, i + 1) : extendLower(n, i + 1);
         out.push({ start: tokStart[i]!, end: tokEnd[j]!, type: "person" });
         lastPerson = j;
         i = j + 1;
@@ -729,14 +732,14 @@ export function detectPersons(text: string, out: Span[]): void {
       continue;
     }
     const prev = i - 1;
-    const near = i > 0 && adjacent(text, prev, i);
+    const near = i > 0 && adjacent(i);
     const introduced = near && introduces(text, i);
     const greeted = near && (introduced || has(prev, GREETING));
     let j = -1;
     if (capital) {
       const first = (bits & CLASS_MASK) as NameClass;
       // The run of capitalised words (and name particles between them) starting here.
-      const r = capitalRun(text, n, i);
+      const r = capitalRun(n, i);
       if (runHead) {
         // "Smith Ltd.", "Baker Street": the whole run names a company or a street.
         i = r + 2;
@@ -771,7 +774,7 @@ export function detectPersons(text: string, out: Span[]): void {
         // "Eusebio Dávila 57"), not a person.
         const numbered =
           (near && isNumberToken(text, prev)) ||
-          (r + 1 < n && adjacent(text, r, r + 1) && isNumberToken(text, r + 1));
+          (r + 1 < n && adjacent(r + 1) && isNumberToken(text, r + 1));
         // Before a country's name after a comma or a line break: a town ("Lady Frere,
         // Colombia", "Den Haag\nIceland").
         const beforeCountry = countryFollows(text, n, r);
@@ -789,7 +792,7 @@ export function detectPersons(text: string, out: Span[]): void {
           ((first >= NameClass.Listed && first !== NameClass.Weak) || shaped) &&
           r + 1 < n &&
           has(r + 1, REPORTING_VERB | PAST_VERB) &&
-          adjacent(text, r, r + 1);
+          adjacent(r + 1);
         // Someone spoken to: "Vittore, can I…" at a sentence start, "…, Charlotte!" at its end.
         const nameLike =
           (first >= NameClass.Listed && first !== NameClass.Weak) || shaped || (bits & FIRST) !== 0;
@@ -821,20 +824,21 @@ export function detectPersons(text: string, out: Span[]): void {
       const first = c >= NameClass.Medium && (bits & FIRST) !== 0;
       const afterMention = near && has(prev, MENTION);
       // "me and X" before it.
-      const withMe =
-        i >= 2 && near && has(prev, CONJUNCTION) && has(i - 2, ME) && adjacent(text, i - 2, prev);
-      const k = extendLower(text, n, i);
+      const withMe = i >= 2 && near && has(prev, CONJUNCTION) && has(i - 2, ME) && adjacent(prev);
       // After a word that opens a street's name: the street ("cours franklin roosevelt").
       if (near && has(prev, STREET_LEAD)) {
-        i = k + 1;
+        i = extendLower(n, i) + 1;
         continue;
       }
       // In a text with no capital letter at all, a census first name that is nothing else
       // ("why is samantha so quiet").
       const uncased = !textHasCapital && c === NameClass.Strong && (bits & FIRST) !== 0;
+      // The name's last token (one more name word, maybe), found only where a rule below can
+      // ask: an ordinary word (most lower-case tokens) needs it only after a greeting.
+      const k = uncased || greeted || c >= NameClass.Listed ? extendLower(n, i) : i;
       // In a name list and not also a common word ("coffee", "mark").
       const nameLike = c >= NameClass.Listed && c !== NameClass.Weak;
-      const nextToMe = nameLike && (withMe || meAfter(text, n, k));
+      const nextToMe = nameLike && (withMe || meAfter(n, k));
       if (uncased) j = k;
       else if (greeted || first || nextToMe || (c >= NameClass.Listed && afterMention)) {
         const mentioned = first && afterMention;
@@ -931,7 +935,7 @@ function listAt(text: string, n: number, i: number): number {
       items++;
       // ", X" or ", and X".
       if (has(k + 1, CONJUNCTION) && !has(k + 1, CAPITAL)) {
-        if (k + 2 >= n || !adjacent(text, k + 1, k + 2)) return -1;
+        if (k + 2 >= n || !adjacent(k + 2)) return -1;
         k += 2;
         break;
       }
@@ -939,8 +943,8 @@ function listAt(text: string, n: number, i: number): number {
       continue;
     }
     items++;
-    if (has(k + 1, CONJUNCTION) && !has(k + 1, CAPITAL) && adjacent(text, k, k + 1)) {
-      if (k + 2 >= n || !adjacent(text, k + 1, k + 2)) return -1;
+    if (has(k + 1, CONJUNCTION) && !has(k + 1, CAPITAL) && adjacent(k + 1)) {
+      if (k + 2 >= n || !adjacent(k + 2)) return -1;
       k += 2;
       break;
     }
@@ -953,7 +957,7 @@ function listAt(text: string, n: number, i: number): number {
   // The last word, alone (not the start of a longer name or a firm's "… and Sons Ltd").
   const b = tokBits[k]!;
   if ((b & CAPITAL) === 0 || (b & CLASS_MASK) === NameClass.Word) return -1;
-  if (k + 1 < n && adjacent(text, k, k + 1) && has(k + 1, CAPITAL)) return -1;
+  if (k + 1 < n && adjacent(k + 1) && has(k + 1, CAPITAL)) return -1;
   if ((b & FIRST) !== 0) firsts++;
   else if ((b & CLASS_MASK) >= NameClass.Weak || (b & SURNAME_SHAPE) !== 0) surnames++;
   if (items < 3) return -1;
@@ -970,22 +974,18 @@ function listAt(text: string, n: number, i: number): number {
 function coordinatedBefore(text: string, last: number, i: number): number {
   const b = i - 2;
   if (b <= last + 1 || !has(i - 1, CONJUNCTION)) return -1;
-  if (!adjacent(text, b, i - 1) || !adjacent(text, i - 1, i)) return -1;
+  if (!adjacent(i - 1) || !adjacent(i)) return -1;
   let a = b + 1;
   while (
     a - 1 > last &&
     has(a - 1, CAPITAL) &&
     cls(a - 1) !== NameClass.Word &&
     !has(a - 1, NOT_PERSON_HEAD) &&
-    (a - 1 === b || adjacent(text, a - 1, a))
+    (a - 1 === b || adjacent(a))
   )
     a--;
   if (b - a < 1) return -1;
-  if (
-    a > 0 &&
-    adjacent(text, a - 1, a) &&
-    (has(a - 1, PLACE_PREPOSITION) || isNumberToken(text, a - 1))
-  )
+  if (a > 0 && adjacent(a) && (has(a - 1, PLACE_PREPOSITION) || isNumberToken(text, a - 1)))
     return -1;
   return a;
 }
