@@ -12,6 +12,7 @@ import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
 import { detectNationalIds, detectNationalIdsUngated } from "./detectors/national-id.js";
 import { detectPersons, scanText } from "./detectors/person.js";
+import { foldAccents, withoutAccents } from "./lexicon.js";
 import { AUTOMATON_KEY, NameAutomaton } from "./name-automaton.js";
 import { createRedactor } from "./redactor.js";
 import type { Span } from "./span.js";
@@ -169,6 +170,22 @@ describe("cheap scans", () => {
     );
     for (const text of EDGES) check(text);
     for (const t of generatePiiSet(500, 11).texts) check(t.text);
+  });
+
+  it("fold accents of Latin words a code unit at a time as decomposition folds them", () => {
+    for (let c = 0; c < 0x300; c++) {
+      const ch = String.fromCharCode(c);
+      expect(withoutAccents(ch), String(c)).toBe(foldAccents(ch));
+    }
+    const latin = fc.integer({ min: 0, max: 0x2ff }).map((c) => String.fromCharCode(c));
+    const other = fc.constantFrom("a", "\u0301", "\u0308", "\u1e9e", "\u0130", "\u212a", "ǅ", "ﬁ");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(latin, other), { maxLength: 12 }), (chars) => {
+        const word = chars.join("");
+        expect(withoutAccents(word), word).toBe(foldAccents(word));
+      }),
+      { numRuns: 20000 },
+    );
   });
 
   it("walk the trie the same way when the third level is too big to be dense", () => {

@@ -220,16 +220,47 @@ const UNDECOMPOSED: Readonly<Record<string, string>> = {
  * with the letters that do not decompose spelt as English lists spell them ("łukasz" ->
  * "lukasz", "søren" -> "soren").
  */
-function withoutAccents(lower: string): string {
+export function withoutAccents(lower: string): string {
   let ascii = true;
-  for (let i = 0; i < lower.length && ascii; i++) if (lower.charCodeAt(i) >= 128) ascii = false;
-  return ascii
-    ? lower
-    : lower
-        .normalize("NFD")
-        .replace(/\p{M}/gu, "")
-        .replace(/[łøđðþßæœı]/g, (ch) => UNDECOMPOSED[ch] ?? ch);
+  let latin = true;
+  for (let i = 0; i < lower.length && latin; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 128) {
+      ascii = false;
+      if (c >= LATIN_END) latin = false;
+    }
+  }
+  if (ascii) return lower;
+  if (!latin) return foldAccents(lower);
+  // Every code unit is ASCII or a Latin letter below U+0250, and for those the fold is one
+  // code unit at a time (`LATIN_FOLD`).
+  let out = "";
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    out += c < 128 ? lower[i]! : LATIN_FOLD[c - 128]!;
+  }
+  return out;
 }
+
+/** The fold of `withoutAccents` itself: decomposition, marks dropped, letters spelt out. */
+export function foldAccents(s: string): string {
+  return s
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[łøđðþßæœı]/g, (ch) => UNDECOMPOSED[ch] ?? ch);
+}
+
+/**
+ * End of the Latin-1 Supplement and Latin Extended-A and -B blocks. None of their code units
+ * is a combining mark, and each decomposes into a letter and combining marks (or not at all),
+ * so `foldAccents` of a word made of them and ASCII is the folds of its code units one by one.
+ */
+const LATIN_END = 0x250;
+
+/** `foldAccents` of each code unit from U+0080 to before `LATIN_END`. */
+const LATIN_FOLD: readonly string[] = Array.from({ length: LATIN_END - 128 }, (_, k) =>
+  foldAccents(String.fromCharCode(128 + k)),
+);
 
 /** How a lower-cased token looks as a name (see `NameClass`). */
 export function nameClass(lower: string): NameClass {

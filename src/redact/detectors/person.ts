@@ -143,6 +143,26 @@ const SURNAME_ENDINGS = [
   "kvist",
 ];
 
+/** `SURNAME_ENDINGS` by their last code unit, so a word is compared with a handful at most. */
+const SURNAME_ENDINGS_BY_LAST: ReadonlyMap<number, readonly string[]> = (() => {
+  const m = new Map<number, string[]>();
+  for (const e of SURNAME_ENDINGS) {
+    const last = e.charCodeAt(e.length - 1);
+    const list = m.get(last) ?? [];
+    list.push(e);
+    m.set(last, list);
+  }
+  return m;
+})();
+
+/** Whether `lower` ends with one of `SURNAME_ENDINGS`. */
+function hasSurnameEnding(lower: string): boolean {
+  const list = SURNAME_ENDINGS_BY_LAST.get(lower.charCodeAt(lower.length - 1));
+  if (list === undefined) return false;
+  for (const e of list) if (lower.endsWith(e)) return true;
+  return false;
+}
+
 /** US states: capitalised, often also surnames, never people in context. */
 const REGIONS = words(`alabama alaska arizona arkansas california colorado connecticut delaware
   florida hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
@@ -278,11 +298,7 @@ function describe(word: string): number {
   if (shouted) bits |= SHOUTED;
   if (lower.length < 3) bits |= SHORT;
   const c = bits & CLASS_MASK;
-  if (
-    c === NameClass.Unknown &&
-    lower.length >= 5 &&
-    SURNAME_ENDINGS.some((e) => lower.endsWith(e))
-  )
+  if (c === NameClass.Unknown && lower.length >= 5 && hasSurnameEnding(lower))
     bits |= SURNAME_SHAPE;
   // A regular past tense: an English word ending in "-ed" ("scored"), not "-eed" ("need").
   if (c === NameClass.Word && lower.length >= 5 && lower.endsWith("ed") && !lower.endsWith("eed"))
