@@ -11,7 +11,7 @@ import { isUpper, WORD_CHAR, wordEndsAt, wordStartsAt } from "./chars.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
 import { detectNationalIds, detectNationalIdsUngated } from "./detectors/national-id.js";
-import { detectPersons, scanText } from "./detectors/person.js";
+import { detectPersons, scanText, wordsOf } from "./detectors/person.js";
 import { foldAccents, withoutAccents } from "./lexicon.js";
 import { AUTOMATON_KEY, NameAutomaton } from "./name-automaton.js";
 import { createRedactor } from "./redactor.js";
@@ -185,6 +185,29 @@ describe("cheap scans", () => {
         expect(withoutAccents(word), word).toBe(foldAccents(word));
       }),
       { numRuns: 20000 },
+    );
+  });
+
+  it("find members' names from the tokeniser's words exactly as from the text", () => {
+    const facts = emptyFacts();
+    fc.assert(
+      fc.property(
+        // Names that start with a word character: the others make it scan the text instead.
+        fc.array(fc.stringMatching(/^[abAB][abAB' -]{0,5}$/), { minLength: 1, maxLength: 8 }),
+        fc.stringMatching(/^(?:[abAB '’(\-.,]|'s){0,40}$/),
+        (names, text) => {
+          const detector = new MemberNameDetector(names);
+          const want: Span[] = [];
+          detector.detect(text, want);
+          scanText(text, facts);
+          const words = wordsOf(text);
+          expect(words).not.toBeNull();
+          const got: Span[] = [];
+          detector.detectWords(text, got, words!);
+          expect(got, text).toEqual(want);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 

@@ -6,7 +6,7 @@ import { REDACTION_TYPES } from "../policy/model.js";
 import type { GatedDetector } from "./detectors/index.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
-import { scanText } from "./detectors/person.js";
+import { scanText, wordsOf } from "./detectors/person.js";
 import { warmLexicon } from "./lexicon.js";
 import type { Span } from "./span.js";
 import { applySpans, resolveSpans } from "./span.js";
@@ -44,7 +44,15 @@ export function createRedactor(options: RedactorOptions): Redactor {
   if (on("person")) warmLexicon();
   if (on("member_name") && options.memberNames.length > 0) {
     const members = new MemberNameDetector(options.memberNames);
-    gated.push({ detect: (text, out) => members.detect(text, out), wants: () => true });
+    // From the words of the person detector's tokeniser when it made the pre-scan.
+    gated.push({
+      detect: (text, out) => {
+        const words = wordsOf(text);
+        if (words === null) members.detect(text, out);
+        else members.detectWords(text, out, words);
+      },
+      wants: () => true,
+    });
   }
   const facts = emptyFacts();
   // Reused for every text: `resolveSpans` returns a new array and keeps no reference to it.

@@ -26,6 +26,25 @@ export interface TextFacts {
   runEnd: Int32Array;
 }
 
+/**
+ * The words of a text as the person detector's tokeniser found them, for the member-name
+ * detector (see `wordsOf` in `detectors/person.ts`): `count` tokens, each from `start` to
+ * `end` (the whole token, a possessive "'s" included), a maximal run of word characters or
+ * several joined by single hyphens or apostrophes (`JOINED` in `flags`); for a token that is
+ * one run, `keyHash` is FNV-1a over the member-name automaton's keys of its characters
+ * (`AUTOMATON_KEY`). The arrays are reused; entries past `count` are stale.
+ */
+export interface Words {
+  count: number;
+  start: Int32Array;
+  end: Int32Array;
+  flags: Uint8Array;
+  keyHash: Int32Array;
+}
+
+/** Bit of `Words.flags`: a hyphen or apostrophe joins two words inside the token. */
+export const JOINED = 4;
+
 /** Fills `facts` for `text` (reused across texts so the pre-scan allocates nothing). */
 export function scanFacts(text: string, facts: TextFacts): TextFacts {
   let digits = 0;

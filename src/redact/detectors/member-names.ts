@@ -5,6 +5,8 @@
 import { isUpper, isWordChar, WORD_CHAR, wordEndsAt } from "../chars.js";
 import { AUTOMATON_KEY, NameAutomaton } from "../name-automaton.js";
 import type { Span } from "../span.js";
+import type { Words } from "../text-facts.js";
+import { JOINED } from "../text-facts.js";
 
 /** A display name needs at least this many letters or digits to be worth matching. */
 const MIN_WORD_CHARS = 2;
@@ -35,6 +37,8 @@ export class MemberNameDetector {
    */
   private readonly leadHashes: Int32Array;
   private readonly leadMask: number;
+  /** Whether some name starts with a character that is not a word character ("(Jo)"). */
+  private readonly nonWordLead: boolean;
   /** The text and output of the current `detect` call, for `onMatch`. */
   private text = "";
   private out: Span[] = [];
@@ -57,13 +61,16 @@ export class MemberNameDetector {
     this.automaton = new NameAutomaton(usable);
     this.needsCapital = Uint8Array.from(this.automaton.patterns, (p) => (p.includes(" ") ? 0 : 1));
     const leads = new Set<number>();
+    let nonWordLead = false;
     for (const p of this.automaton.patterns) {
       let h = FNV_OFFSET;
       let k = 0;
       for (; k < p.length && WORD_CHAR[p.charCodeAt(k)] === 1; k++)
         h = Math.imul(h ^ p.charCodeAt(k), FNV_PRIME);
       if (k > 0) leads.add(leadHash(h));
+      else nonWordLead = true;
     }
+    this.nonWordLead = nonWordLead;
     let size = 16;
     while (size < leads.size * 2) size *= 2;
     this.leadHashes = new Int32Array(size);
@@ -116,13 +123,51 @@ export class MemberNameDetector {
         i++;
         continue;
       }
-      let h = FNV_OFFSET;
-      let j = i;
-      do h = Math.imul(h ^ AUTOMATON_KEY[text.charCodeAt(j)]!, FNV_PRIME);
-      while (++j < n && WORD_CHAR[text.charCodeAt(j)] === 1);
-      if (this.hasLead(leadHash(h))) a.findAt(text, i, this.onMatch);
-      // The character at `j` follows a word character, so no word starts there.
-      i = j + 1;
+      // The character after the word follows a word character, so no word starts there.
+      i = this.word(text, i, n) + 1;
+    }
+    this.out = [];
+  }
+
+  /**
+   * Finds the names that start at the word starting at `i` (before `end`), when the word
+   * leads one; returns where the word ends.
+   */
+  private word(text: string, i: number, end: number): number {
+    let h = FNV_OFFSET;
+    let j = i;
+    do h = Math.imul(h ^ AUTOMATON_KEY[text.charCodeAt(j)]!, FNV_PRIME);
+    while (++j < end && WORD_CHAR[text.charCodeAt(j)] === 1);
+    if (this.hasLead(leadHash(h))) this.automaton.findAt(text, i, this.onMatch);
+    return j;
+  }
+
+  /**
+   * `detect` from the words the person detector's tokeniser found in `text` and hashed on
+   * its way (`Words`), without reading the text again: every word start is a token's start
+   * or follows a hyphen or apostrophe inside one. Falls back to `detect` when some name
+   * starts with a character that is not a word character, which only a scan of every
+   * character finds.
+   */
+  detectWords(text: string, out: Span[], words: Words): void {
+    if (this.automaton.patterns.length === 0) return;
+    if (this.nonWordLead) {
+      this.detect(text, out);
+      return;
+    }
+    this.text = text;
+    this.out = out;
+    const a = this.automaton;
+    const { count, start, end, flags, keyHash } = words;
+    for (let t = 0; t < count; t++) {
+      const s = start[t]!;
+      if ((flags[t]! & JOINED) === 0) {
+        if (this.hasLead(leadHash(keyHash[t]!))) a.findAt(text, s, this.onMatch);
+        continue;
+      }
+      // Words joined by single hyphens or apostrophes: each is hashed here.
+      const e = end[t]!;
+      for (let i = s; i < e; ) i = this.word(text, i, e) + 1;
     }
     this.out = [];
   }

@@ -44,9 +44,10 @@ import {
   nameClass,
   nameInfo,
 } from "../lexicon.js";
+import { AUTOMATON_KEY } from "../name-automaton.js";
 import type { Span } from "../span.js";
-import type { TextFacts } from "../text-facts.js";
-import { addRun } from "../text-facts.js";
+import type { TextFacts, Words } from "../text-facts.js";
+import { addRun, JOINED } from "../text-facts.js";
 
 function words(s: string): ReadonlySet<string> {
   return new Set(s.split(/\s+/).filter((w) => w.length > 0));
@@ -470,9 +471,12 @@ let tokBits = new Int32Array(256);
 /**
  * Bit 1 (`SENTENCE_START`) when a sentence ends between the previous token and this one,
  * bit 2 (`POSSESSIVE`) when the token ended in a possessive "'s", bit 8 (`SPACED`) when it
- * is adjacent to the previous one (see `adjacent`).
+ * is adjacent to the previous one (see `adjacent`), `JOINED` (4) when a hyphen or apostrophe
+ * joins two of its words.
  */
 let tokSentence = new Uint8Array(256);
+/** Per token: FNV-1a over the member-name automaton's keys of its characters (see `Words`). */
+let tokKeyHash = new Int32Array(256);
 const SENTENCE_START = 1;
 const POSSESSIVE = 2;
 /** Only spaces (one or two, no punctuation, no line break) separate it from the previous token. */
@@ -490,11 +494,37 @@ function grow(): void {
   tokEnd = copy(tokEnd, new Int32Array(size));
   tokBits = copy(tokBits, new Int32Array(size));
   tokSentence = copy(tokSentence, new Uint8Array(size));
+  tokKeyHash = copy(tokKeyHash, new Int32Array(size));
 }
 
 /** The text whose tokens the arrays below hold, and their number. */
 let tokenizedText = "";
 let tokenCount = 0;
+
+const sharedWords: Words = {
+  count: 0,
+  start: tokStart,
+  end: new Int32Array(256),
+  flags: tokSentence,
+  keyHash: tokKeyHash,
+};
+
+/**
+ * The words of `text` for the member-name detector when the tokens held are `text`'s (the
+ * redactor's pre-scan made them), else null. Reused between calls.
+ */
+export function wordsOf(text: string): Words | null {
+  if (text !== tokenizedText) return null;
+  const n = tokenCount;
+  if (sharedWords.end.length < tokEnd.length) sharedWords.end = new Int32Array(tokEnd.length);
+  const end = sharedWords.end;
+  for (let k = 0; k < n; k++) end[k] = tokEnd[k]! + ((tokSentence[k]! & POSSESSIVE) !== 0 ? 2 : 0);
+  sharedWords.count = n;
+  sharedWords.start = tokStart;
+  sharedWords.flags = tokSentence;
+  sharedWords.keyHash = tokKeyHash;
+  return sharedWords;
+}
 
 /**
  * The redactor's pre-scan and this detector's tokeniser in one pass: fills `facts` for `text`
@@ -539,11 +569,15 @@ function tokenize(text: string, facts: TextFacts | null): number {
     const start = i;
     // The token's hash (as `hashOf`) and its ASCII digits, in the same pass.
     let h = FNV_OFFSET;
+    // The same over the member-name automaton's keys, for `wordsOf`.
+    let keyHash = FNV_OFFSET;
+    let joined = 0;
     const digitsBefore = digits;
     while (i < n) {
       const d = text.charCodeAt(i);
       if (WORD_CHAR[d] === 1) {
         h = Math.imul(h ^ d, FNV_PRIME);
+        keyHash = Math.imul(keyHash ^ AUTOMATON_KEY[d]!, FNV_PRIME);
         if (d >= 48 && d <= 57) digits++;
         i++;
       } else if (
@@ -554,6 +588,7 @@ function tokenize(text: string, facts: TextFacts | null): number {
         const e = text.charCodeAt(i + 1);
         h = Math.imul(Math.imul(h ^ d, FNV_PRIME) ^ e, FNV_PRIME);
         if (e >= 48 && e <= 57) digits++;
+        joined = JOINED;
         i += 2;
       } else break;
     }
@@ -586,7 +621,8 @@ function tokenize(text: string, facts: TextFacts | null): number {
     const bits = numeric >= 0 ? numeric : bitsOf(text, start, end, h);
     tokBits[count] = bits;
     capitals |= bits;
-    tokSentence[count] = sentenceStart | possessive | spaced;
+    tokSentence[count] = sentenceStart | possessive | spaced | joined;
+    tokKeyHash[count] = keyHash;
     count++;
     sentenceStart = 0;
   }
