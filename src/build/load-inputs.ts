@@ -348,34 +348,42 @@ export type ReasonGroup = readonly [
  * Checks the items after the decision, from table `decided` (a row per item with its reason,
  * its id hash `h`, and kind and visibility): ids are unique, and with `strict` no row is
  * malformed (the decision's first reason is exactly the strict check: no id, author, kind or
- * readable creation time). Returns the counts by reason, kind and visibility. One scan, two
- * groupings: per id hash (only the repeated ones come back) and per reason; the file is read
- * once, by the decision, where a separate check read its ids first (2.6 of 30 CPU-s at 10M
- * Parquet items; a JSON Lines file was parsed twice). The duplicate check groups 64-bit hashes
- * of the ids (cheaper than the ids themselves); only ids whose hash repeats are compared as
- * text, so a hash collision never fails a build, and the error names the smallest duplicate id.
+ * readable creation time). Returns the counts by reason, kind and visibility. The file is
+ * read once, by the decision; a separate check read its ids first (and a JSON Lines file was
+ * parsed twice). Repeated ids are found by sorting the 64-bit id hashes and comparing
+ * neighbours: at 10M items 1.7 CPU-s, against 2.3 for grouping the hashes and 3.4 for
+ * grouping them in the same query as the counts. Only ids whose hash repeats are compared as
+ * text, so a hash collision never fails a build, and the error names the smallest duplicate.
  */
 export async function checkDecidedItems(
   conn: DuckDBConnection,
   path: string,
   strict: boolean,
 ): Promise<ReasonGroup[]> {
-  const groups: ReasonGroup[] = [];
-  const repeats: string[] = [];
-  const r =
-    await conn.runAndReadAll(`SELECT GROUPING(h), CAST(h AS VARCHAR), reason, kind, visibility, COUNT(*)
-    FROM decided
-    GROUP BY GROUPING SETS ((h), (reason, kind, visibility))
-    HAVING GROUPING(h) = 1 OR (h IS NOT NULL AND COUNT(*) > 1)
-    ORDER BY ALL`);
-  for (const [byReason, h, reason, kind, visibility, n] of r.getRows()) {
-    if (Number(byReason) === 1)
-      groups.push([reason === null ? null : String(reason), kind, visibility, Number(n)]);
-    else repeats.push(String(h));
-  }
+  const counts = await conn.runAndReadAll(
+    "SELECT reason, kind, visibility, COUNT(*) FROM decided GROUP BY ALL ORDER BY ALL",
+  );
+  const groups: ReasonGroup[] = counts
+    .getRows()
+    .map(([reason, kind, visibility, n]) => [
+      reason === null ? null : String(reason),
+      kind,
+      visibility,
+      Number(n),
+    ]);
   if (strict && groups.some(([reason, , , n]) => reason === "malformed" && n > 0))
     await rejectBadRows("items", path);
-  await failOnRepeatedHashes(conn, "items", "id", "item", path, repeats);
+  const repeats = await conn.runAndReadAll(`SELECT DISTINCT CAST(h AS VARCHAR)
+    FROM (SELECT h, lag(h) OVER (ORDER BY h) AS before FROM decided)
+    WHERE h = before`);
+  await failOnRepeatedHashes(
+    conn,
+    "items",
+    "id",
+    "item",
+    path,
+    repeats.getRows().map((r) => String(r[0])),
+  );
   return groups;
 }
 

@@ -301,7 +301,12 @@ async function decideAndWrite(
     },
     conn,
   );
-  const groups = await checkDecidedItems(conn, opts.items, opts.strict);
+  const groups = await progress.stage(
+    "check",
+    null,
+    () => checkDecidedItems(conn, opts.items, opts.strict),
+    conn,
+  );
   // What lineage registers besides the ids, while members and consent are still loaded.
   const facts = opts.collectIds
     ? await progress.stage("facts", null, () => runFacts(conn), conn)
