@@ -117,8 +117,46 @@ function tryNumberFirst(
 
 const COMMA_PATTERNS = [NUMBER_TYPE_FIRST, STREET_POSTCODE_TOWN] as const;
 
-/** Cheap literal pre-check for the street-type-first pattern ("Via Roma 10", "Calle Mayor 5"). */
-const HAS_TYPE_WORD = new RegExp(String.raw`${PREFIX_TYPE}\s`, "i");
+/**
+ * A street-type word and white space, as `TYPE_FIRST` has them (same flags, so the long s
+ * folds to "s" as there): where the street-type-first pattern ("Via Roma 10", "Calle Mayor 5")
+ * can match.
+ */
+const TYPE_WORD = new RegExp(String.raw`${PREFIX_TYPE}\s`, "giu");
+
+/**
+ * Appends what a global `TYPE_FIRST` scan finds, running the pattern only from near each
+ * street-type word. Every match has its type word and white space before its house number,
+ * which follows white space and has at most five digits, so before `lastNumber`, the last
+ * such number; and it starts at the type word, or at a number in the white-space separated
+ * chunk before it. So the scan may start at the chunk before the first type word at or after
+ * where it stands, and stop when no type word comes before `lastNumber`: it finds the same
+ * matches as a scan of the whole text from the start.
+ */
+function scanTypeFirst(text: string, lastNumber: number, out: Span[]): void {
+  // A prefix: the same indices as `text`.
+  const head = text.slice(0, lastNumber);
+  let from = 0;
+  for (;;) {
+    TYPE_WORD.lastIndex = from;
+    const t = TYPE_WORD.exec(head);
+    if (t === null) return;
+    TYPE_FIRST.lastIndex = Math.max(from, chunkBefore(text, t.index));
+    const m = TYPE_FIRST.exec(text);
+    if (m === null) return;
+    record(text, m, out);
+    from = TYPE_FIRST.lastIndex;
+  }
+}
+
+/** Where the white-space separated chunk before the one holding `at` starts (or 0). */
+function chunkBefore(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && !isRegExpSpace(text.charCodeAt(i - 1))) i--;
+  while (i > 0 && isRegExpSpace(text.charCodeAt(i - 1))) i--;
+  while (i > 0 && !isRegExpSpace(text.charCodeAt(i - 1))) i--;
+  return i;
+}
 /** A compound street name's ending, at the end of the word before a house number. */
 const COMPOUND_END =
   /(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|gracht|plein|gade|gatan|vägen|veien|gata|katu|utca)$/i;
@@ -311,10 +349,12 @@ function compoundBefore(text: string, at: number): boolean {
  * holds a house number (or a postcode's digit), so one pass over the digit runs decides which
  * patterns can match: the number-first ones only where `mayStartNumberFirst` allows, the
  * compound form only after a word with a compound street ending, the street-type-first form
- * only when some number follows white space.
+ * only from near a street-type word before the last number that follows white space.
  */
 export function detectAddresses(text: string, out: Span[], facts: TextFacts = factsOf(text)): void {
-  let spaced = false;
+  // Where the last run of at most five digits after white space starts: `TYPE_FIRST` ends
+  // its matches with such a house number.
+  let lastNumber = -1;
   let compound = false;
   // A capital letter right before a digit, where a UK postcode ("SW1A 1AA") starts its digits.
   let postcode = false;
@@ -329,11 +369,11 @@ export function detectAddresses(text: string, out: Span[], facts: TextFacts = fa
         tryNumberFirst(text, i, (next & SUFFIX_AHEAD) !== 0, (next & COMMA_AHEAD) !== 0, out);
     }
     if (before >= 0 && isRegExpSpace(before)) {
-      spaced = true;
+      if (e - i <= 5) lastNumber = i;
       if (!compound) compound = compoundBefore(text, i);
     }
   }
-  if (spaced && HAS_TYPE_WORD.test(text)) scan(text, TYPE_FIRST, out);
+  if (lastNumber > 0) scanTypeFirst(text, lastNumber, out);
   if (compound) scan(text, COMPOUND, out);
   if (postcode) scan(text, POSTCODE_ONLY, out);
 }
