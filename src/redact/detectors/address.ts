@@ -68,8 +68,8 @@ function record(text: string, m: RegExpExecArray, out: Span[]): void {
   out.push({ start: m.index, end, type: "address" });
 }
 
-function scan(text: string, re: RegExp, out: Span[]): void {
-  re.lastIndex = 0;
+function scan(text: string, re: RegExp, out: Span[], from = 0): void {
+  re.lastIndex = from;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) record(text, m, out);
 }
 
@@ -356,13 +356,14 @@ export function detectAddresses(text: string, out: Span[], facts: TextFacts = fa
   // its matches with such a house number.
   let lastNumber = -1;
   let compound = false;
-  // A capital letter right before a digit, where a UK postcode ("SW1A 1AA") starts its digits.
-  let postcode = false;
+  // The first digit run after a capital letter, where a UK postcode ("SW1A 1AA") can start its
+  // digits (one or two capitals earlier): no postcode starts before.
+  let postcode = -1;
   for (let r = 0; r < facts.runs; r++) {
     const i = facts.runStart[r]!;
     const e = facts.runEnd[r]!;
     const before = i === 0 ? -1 : text.charCodeAt(i - 1);
-    if (before >= 65 && before <= 90) postcode = true;
+    if (postcode < 0 && before >= 65 && before <= 90) postcode = i;
     if ((before < 0 || !isWordChar(before)) && mayStartNumberFirst(text, e, e - i)) {
       const next = ahead(text, e);
       if (next !== 0)
@@ -375,7 +376,7 @@ export function detectAddresses(text: string, out: Span[], facts: TextFacts = fa
   }
   if (lastNumber > 0) scanTypeFirst(text, lastNumber, out);
   if (compound) scan(text, COMPOUND, out);
-  if (postcode) scan(text, POSTCODE_ONLY, out);
+  if (postcode >= 0) scan(text, POSTCODE_ONLY, out, postcode < 2 ? 0 : postcode - 2);
 }
 
 function isDigitCode(c: number): boolean {
