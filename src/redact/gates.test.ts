@@ -107,9 +107,8 @@ describe("cheap scans", () => {
 
   it("find every address the ungated patterns find, from the digit runs and chunks around them", () => {
     // Street words, numbers, commas and postcodes glued at random with white space (some of
-    // it not ASCII), punctuation, folding letters (long s, Kelvin), emoji and lone surrogates.
-    // Not tested here: the compound pre-check misses an emoji, lone surrogate, mark or hyphen
-    // right before the capital ("-Hauptstra\u00dfe 5"), which the pattern allows.
+    // it not ASCII), punctuation, folding letters (long s, Kelvin), emoji, marks, hyphens and
+    // lone surrogates, also right before a capital ("x-Hauptstra\u00dfe 5").
     const piece = fc.oneof(
       fc.stringMatching(/^[0-9]{1,6}[a-c]?$/),
       fc.constantFrom("12-3b", "7/2", "12-345"),
@@ -171,6 +170,11 @@ describe("cheap scans", () => {
         "\u{1f4f1} ",
         "\ud800 ",
         "\u00e9",
+        "\u{1f4f1}",
+        "\ud800",
+        "\u0301",
+        "-",
+        "x-",
       ),
     );
     const check = (text: string): void => {
@@ -184,6 +188,14 @@ describe("cheap scans", () => {
       fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => check(pieces.join(""))),
       { numRuns: 20000 },
     );
+    // A capital after a hyphen, emoji, mark or lone surrogate starts the pattern's word.
+    for (const lead of ["", "-", "x-", "\u{1f4f1}", "\u0301", "\ud800", "Karl-"]) {
+      const text = `${lead}Hauptstra\u00dfe 5`;
+      check(text);
+      const got: Span[] = [];
+      detectAddresses(text, got, factsOf(text));
+      expect(got.length, text).toBe(1);
+    }
     // Addresses of every length the patterns allow and one longer: a number, up to seven
     // words (a type word among them) and a suffix or a comma and a postcode, or neither.
     const word = fc.constantFrom(

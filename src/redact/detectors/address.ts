@@ -338,9 +338,16 @@ function compoundBefore(text: string, at: number): boolean {
   let s = k;
   if (s > 0 && text.charCodeAt(s - 1) === 46) s--;
   while (s > 0 && (isWordChar(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 45)) s--;
-  const first = text.charCodeAt(s);
-  // An astral capital is a surrogate pair, which the table does not classify: it passes.
-  if (!isUpper(first) && (first < 0xd800 || first > 0xdfff)) return false;
+  // The pattern's word starts at a capital that no letter or digit precedes, so a hyphen, a
+  // mark or an emoji may stand before it ("x-Hauptstraße 5", "😀Hauptstraße 5"): any capital
+  // in the run walked over lets the pattern decide. An astral capital is a surrogate pair,
+  // which the table does not classify: it passes too.
+  let j = s;
+  for (; j < k; j++) {
+    const c = text.charCodeAt(j);
+    if (isUpper(c) || (c >= 0xd800 && c <= 0xdfff)) break;
+  }
+  if (j === k) return false;
   return COMPOUND_END.test(text.slice(Math.max(0, k - COMPOUND_END_LENGTH), k));
 }
 
