@@ -62,6 +62,13 @@ export function isLatinLetter(code: number): boolean {
   return isAsciiLetter(code) || code === 0x17f || code === 0x212a;
 }
 
+/**
+ * FNV-1a's 32-bit offset basis and prime, for the detectors' hashes of words: one definition,
+ * since the person tokeniser's word hashes must equal the member-name detector's.
+ */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** Whether position `i` of `text` starts a word (the previous code unit is not a word char). */
 export function wordStartsAt(text: string, i: number): boolean {
   return i === 0 || WORD[text.charCodeAt(i - 1)] === 0;

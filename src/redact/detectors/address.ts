@@ -9,7 +9,14 @@
  * ordinary function words.
  */
 
-import { isAsciiLetter, isLatinLetter, isUpper, isWordChar } from "../chars.js";
+import {
+  FNV_OFFSET,
+  FNV_PRIME,
+  isAsciiLetter,
+  isLatinLetter,
+  isUpper,
+  isWordChar,
+} from "../chars.js";
 import { isStopword } from "../lexicon.js";
 import type { Span } from "../span.js";
 import type { TextFacts } from "../text-facts.js";
@@ -75,8 +82,8 @@ function scan(text: string, re: RegExp, out: Span[], from = 0): void {
 
 /** FNV-1a of lower-cased ASCII letters (`text[start, end)` must be ASCII letters). */
 function letterHash(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 32), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 32), FNV_PRIME);
   return h;
 }
 
@@ -268,9 +275,9 @@ function ahead(text: string, from: number): number {
     if (i >= n) break;
     const start = i;
     let c = text.charCodeAt(i);
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     while (isAsciiLetter(c)) {
-      h = Math.imul(h ^ (c | 32), 0x01000193);
+      h = Math.imul(h ^ (c | 32), FNV_PRIME);
       c = text.charCodeAt(++i);
     }
     if ((open & SUFFIX_AHEAD) !== 0) {

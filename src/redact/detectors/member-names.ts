@@ -2,7 +2,7 @@
  * Mentions of platform members by display name: every name at once through one
  * `NameAutomaton`, accepted only on word boundaries.
  */
-import { isUpper, isWordChar, WORD_CHAR, wordEndsAt } from "../chars.js";
+import { FNV_OFFSET, FNV_PRIME, isUpper, isWordChar, WORD_CHAR, wordEndsAt } from "../chars.js";
 import { AUTOMATON_KEY, NameAutomaton } from "../name-automaton.js";
 import type { Span } from "../span.js";
 import type { Words } from "../text-facts.js";
@@ -10,9 +10,6 @@ import { JOINED } from "../text-facts.js";
 
 /** A display name needs at least this many letters or digits to be worth matching. */
 const MIN_WORD_CHARS = 2;
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /** A hash of a run of keys, never 0 (0 marks a free slot of `leadHashes`). */
 function leadHash(h: number): number {

@@ -35,7 +35,7 @@
  * particle, …), so the rules below work on small integers, and a word seen before costs one
  * hash lookup. Tokens live in reused typed arrays, not objects.
  */
-import { isUpper, WORD_CHAR } from "../chars.js";
+import { FNV_OFFSET, FNV_PRIME, isUpper, WORD_CHAR } from "../chars.js";
 import {
   countryNameAt,
   FIRST_NAME_BIT,
@@ -338,9 +338,6 @@ const cacheSlots = new Int32Array(SLOTS * SLOT_INTS);
  * it packed. A stored length of 0 marks a free slot (a token is never empty).
  */
 const longKeys: string[] = new Array<string>(SLOTS).fill("");
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /** FNV-1a over the code units of `text[start, end)`. */
 function hashOf(text: string, start: number, end: number): number {
