@@ -8,8 +8,6 @@ import { sha256File } from "./file-hash.js";
 import { parseConsentRow, parseItemRow, parseMemberRow, unreadableItem } from "./parse-rows.js";
 import { readRows } from "./read-rows.js";
 
-export { sha256File };
-
 /** One input file as a manifest names it. */
 export interface InputFile {
   readonly table: "members" | "items" | "consent_events";

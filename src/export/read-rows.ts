@@ -14,8 +14,6 @@ import { compressors } from "hyparquet-compressors";
 import { TrainGateError } from "../errors.js";
 import { formatOf } from "./file-format.js";
 
-export { type ExportFormat, formatOf, positionName } from "./file-format.js";
-
 /** One raw row: its 1-based line (row number for Parquet), and the values or a parse error. */
 export type RawRow =
   | {

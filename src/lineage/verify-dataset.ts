@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { TrainGateError } from "../errors.js";
-import { sha256File } from "../export/load-export.js";
+import { sha256File } from "../export/file-hash.js";
 import { compareIds, MerkleBuilder } from "./merkle.js";
 import { type RunManifest, RunManifestSchema } from "./run-manifest.js";
 
