@@ -129,7 +129,10 @@ export function normalisedColumns(table: TableName, path: string, types: SourceC
     const type = types.get(name);
     const c = ident(name);
     if (type === undefined) {
-      out.push(`NULL AS ${c}`);
+      // Typed: an untyped NULL becomes an INTEGER column in a table (JSON Lines and CSV are
+      // loaded into tables), which the decision cannot compare with an instant.
+      const sqlType = kind === "instant" ? "TIMESTAMPTZ" : kind === "date" ? "DATE" : "VARCHAR";
+      out.push(`CAST(NULL AS ${sqlType}) AS ${c}`);
       if (kind === "instant" || kind === "date") out.push(`FALSE AS ${ident(`${name}__bad`)}`);
       continue;
     }

@@ -17,7 +17,7 @@ import { compareIds, merkleRoot } from "../../src/lineage/merkle.js";
 import { REASONS } from "../../src/policy/domain.js";
 import { decideItem } from "../../src/policy/evaluate/decide-item.js";
 import { instantArb, populationArb } from "../fixtures/population.js";
-import { parquet, writeExport } from "./export-files.js";
+import { csv, parquet, writeExport } from "./export-files.js";
 import { roughen } from "./sql-population.js";
 
 const root = mkdtempSync(join(tmpdir(), "tg-build-"));
@@ -501,6 +501,33 @@ describe("build fails closed", () => {
     ]);
     expect(existsSync(join(dir, "out"))).toBe(false);
     expect(leftovers(dir)).toEqual([]);
+  }, 60_000);
+
+  it("reads CSV members and items without the optional deleted_at column", async () => {
+    // A missing column is a typed NULL: a CSV file is loaded into a table, where an untyped
+    // NULL became an INTEGER column that the decision could not compare with an instant.
+    const dir = fresh();
+    const plain = writeSmall(dir);
+    const noDeleted = {
+      ...plain,
+      members: join(dir, "members.csv"),
+      items: join(dir, "items.csv"),
+    };
+    writeFileSync(
+      noDeleted.members,
+      csv(["id", "country", "birth_date", "display_name", "created_at"], MEMBERS),
+    );
+    writeFileSync(
+      noDeleted.items,
+      csv(["id", "author_id", "kind", "visibility", "created_at", "text", "lang"], ITEMS),
+    );
+    const r = await cli(buildArgs(noDeleted, join(dir, "b")));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect((await cli(buildArgs(plain, join(dir, "a")))).code).toBe(0);
+    const read = (out: string, f: string): string => readFileSync(join(dir, out, f), "utf8");
+    expect(read("b", "dataset.jsonl")).toBe(read("a", "dataset.jsonl"));
+    const counts = (out: string): unknown => JSON.parse(read(out, "manifest.json")).counts;
+    expect(counts("b")).toEqual(counts("a"));
   }, 60_000);
 
   it("rejects a pseudonym key shorter than 32 bytes", async () => {
