@@ -331,4 +331,28 @@ describe("traingate build: the contract, black-box", { timeout: 600_000 }, () =>
     expect(r.code).toBe(2);
     expect(existsSync(join(dir, "out-short"))).toBe(false);
   });
+
+  it("refuses a --memory-limit DuckDB cannot read as a usage error (exit 2), writing nothing", () => {
+    const pop = fc.sample(populationArb, { numRuns: 1, seed: 17 })[0]!;
+    const paths = writeJsonl("memory", pop);
+    for (const limit of ["80%", "1G"]) {
+      const out = join(dir, "out-memory");
+      const r = run(
+        buildArgs(paths, out, ["--pseudonym-key-file", keyFile, "--memory-limit", limit]),
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--memory-limit ${JSON.stringify(limit)} is not a size`);
+      expect(r.stderr).not.toContain("unexpected failure");
+      expect(existsSync(out)).toBe(false);
+    }
+    const ok = run(
+      buildArgs(paths, join(dir, "out-memory-ok"), [
+        "--pseudonym-key-file",
+        keyFile,
+        "--memory-limit",
+        "256MiB",
+      ]),
+    );
+    expect(ok.code).toBe(0);
+  });
 });
