@@ -32,7 +32,8 @@ export async function openStaging(outPath: string, force: boolean): Promise<Stag
   return { out, dir };
 }
 
-async function fsyncPath(path: string): Promise<void> {
+/** Flushes a file (or folder) to disk. */
+export async function syncFile(path: string): Promise<void> {
   const h = await open(path, "r");
   try {
     await h.sync();
@@ -43,8 +44,8 @@ async function fsyncPath(path: string): Promise<void> {
 
 /** Flushes every file of the staging folder and moves it to `out`. */
 export async function commitStaging(staging: Staging, force: boolean): Promise<void> {
-  for (const name of await readdir(staging.dir)) await fsyncPath(join(staging.dir, name));
-  await fsyncPath(staging.dir);
+  for (const name of await readdir(staging.dir)) await syncFile(join(staging.dir, name));
+  await syncFile(staging.dir);
   let old: string | null = null;
   if (existsSync(staging.out)) {
     if (!force) throw outExists(staging.out);
@@ -52,7 +53,7 @@ export async function commitStaging(staging: Staging, force: boolean): Promise<v
     await rename(staging.out, old);
   }
   await rename(staging.dir, staging.out);
-  await fsyncPath(dirname(staging.out));
+  await syncFile(dirname(staging.out));
   if (old !== null) await rm(old, { recursive: true, force: true });
 }
 

@@ -13,7 +13,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { timestampTZValue } from "@duckdb/node-api";
 import { badInput, TrainGateError } from "../errors.js";
 import { type ExportFormat, formatOf, positionName } from "../export/file-format.js";
-import type { ConsentEvent } from "../policy/domain.js";
+import { type ConsentEvent, REASONS, type Reason } from "../policy/domain.js";
 import {
   normalisedColumns,
   SCAN_MACROS,
@@ -301,81 +301,94 @@ async function rejectBadRows(table: TableName, path: string): Promise<never> {
 }
 
 /**
- * Makes view `items` over the items file: the contract's columns, with `created_at` NULL for
- * a row whose timestamps cannot be parsed, so the decision calls it malformed. Nothing is
- * scanned yet: the decision reads it, and `checkDecidedItems` checks it.
+ * Makes `items` from the items file: the contract's columns, with `created_at` NULL for a row
+ * whose timestamps cannot be parsed, so the decision calls it malformed, and `frn`, the row's
+ * position in the file, by which the included rows are picked after the decision. For Parquet
+ * a view (each pass reads only the columns it needs; `frn` is DuckDB's `file_row_number`); for
+ * JSON Lines and CSV, and for a Parquet file that has a column of that name, a table, parsed
+ * once, whose `rowid` is `frn`. Returns the row count. A file DuckDB cannot read is bad input;
+ * with `strict` the JavaScript reader names the bad line first.
  */
-export async function loadItemsView(conn: DuckDBConnection, path: string): Promise<void> {
+export async function loadItems(
+  conn: DuckDBConnection,
+  path: string,
+  strict: boolean,
+): Promise<number> {
   await ensureFile(path);
   const types = await describe(conn, "items", path, true).catch((e: unknown) =>
     unreadable(e, path),
   );
   const cols = normalisedColumns("items", path, types);
-  await conn.run(
-    `CREATE OR REPLACE VIEW items_src AS SELECT ${cols.join(", ")} FROM ${scanFunction(path, "items", true)}`,
-  );
-  await conn.run(`CREATE OR REPLACE VIEW items AS SELECT id, author_id, kind, visibility,
-    CASE WHEN created_at__bad OR deleted_at__bad THEN NULL ELSE created_at END AS created_at,
-    deleted_at, text, lang FROM items_src`);
-}
-
-/**
- * The items file's row count when it is cheap to know before the decision reads the file
- * (Parquet keeps it in its footer), for the progress bar; null for JSON Lines and CSV, which
- * the decision parses once instead of twice.
- */
-export async function itemRowsHint(conn: DuckDBConnection, path: string): Promise<number | null> {
-  if (formatOf(path).format !== "parquet") return null;
+  const view = formatOf(path).format === "parquet" && !types.has("file_row_number");
+  const columns = `id, author_id, kind, visibility,
+      CASE WHEN created_at__bad OR deleted_at__bad THEN NULL ELSE created_at END AS created_at,
+      deleted_at, text, lang`;
   try {
+    await conn.run(
+      `CREATE OR REPLACE VIEW items_src AS SELECT ${cols.join(", ")}${view ? ", file_row_number AS frn" : ""} FROM ${scanFunction(path, "items", true)}`,
+    );
+    if (view) {
+      await conn.run(`CREATE OR REPLACE VIEW items AS SELECT ${columns}, frn FROM items_src`);
+    } else {
+      await conn.run(`CREATE OR REPLACE TABLE items_rows AS SELECT ${columns} FROM items_src`);
+      await conn.run("CREATE OR REPLACE VIEW items AS SELECT *, rowid AS frn FROM items_rows");
+    }
+    // Parquet keeps its row count in the footer; a table knows its own.
     return Number((await conn.runAndReadAll("SELECT COUNT(*) FROM items")).getRows()[0]?.[0]);
   } catch (e) {
-    return unreadable(e, path);
+    return itemsUnreadable(e, path, strict);
   }
 }
 
-/** The SQL expression of a row's id hash (NULL for no id), as `checkDecidedItems` groups it. */
-export const ITEM_ID_HASH = idHash("id");
-
-/** Items per exclusion reason (null: included) and, for the included, kind and visibility. */
-export type ReasonGroup = readonly [
-  reason: string | null,
-  kind: unknown,
-  visibility: unknown,
-  n: number,
-];
+/** The SQL of a reason's code in table `verdicts`: 0 included, else 1 + its place in REASONS. */
+function reasonCode(reason: string): string {
+  return `CASE WHEN ${reason} IS NULL THEN 0 ELSE list_position([${REASONS.map((r) => `'${r}'`).join(", ")}], ${reason}) END`;
+}
 
 /**
- * Checks the items after the decision, from table `decided` (a row per item with its reason,
- * its id hash `h`, and kind and visibility): ids are unique, and with `strict` no row is
- * malformed (the decision's first reason is exactly the strict check: no id, author, kind or
- * readable creation time). Returns the counts by reason, kind and visibility. The file is
- * read once, by the decision; a separate check read its ids first (and a JSON Lines file was
- * parsed twice). Repeated ids are found by sorting the 64-bit id hashes and comparing
- * neighbours: at 10M items 1.7 CPU-s, against 2.3 for grouping the hashes and 3.4 for
- * grouping them in the same query as the counts. Only ids whose hash repeats are compared as
- * text, so a hash collision never fails a build, and the error names the smallest duplicate.
+ * Runs `decision` (the compiled decision query, carrying `frn`) over every item into table
+ * `verdicts`: each row's position in the file, its reason as a small code and its id's 64-bit
+ * hash (for `checkItemIdsUnique`), nothing else, so the table stays small (10M items: 170 MB)
+ * and cheap to fill. Returns the items per reason
+ * (null: included). With `strict` no row may be malformed (the decision's first reason is
+ * exactly the strict check: no id, author, kind or readable creation time).
  */
-export async function checkDecidedItems(
+export async function decideItems(
   conn: DuckDBConnection,
+  decision: string,
   path: string,
   strict: boolean,
-): Promise<ReasonGroup[]> {
-  const counts = await conn.runAndReadAll(
-    "SELECT reason, kind, visibility, COUNT(*) FROM decided GROUP BY ALL ORDER BY ALL",
-  );
-  const groups: ReasonGroup[] = counts
-    .getRows()
-    .map(([reason, kind, visibility, n]) => [
-      reason === null ? null : String(reason),
-      kind,
-      visibility,
-      Number(n),
-    ]);
-  if (strict && groups.some(([reason, , , n]) => reason === "malformed" && n > 0))
-    await rejectBadRows("items", path);
+): Promise<Map<Reason | null, number>> {
+  await conn
+    .run(`CREATE OR REPLACE TABLE verdicts AS
+      SELECT frn, CAST(${reasonCode("reason")} AS UTINYINT) AS code, ${idHash("id")} AS h
+      FROM (${decision})`)
+    .catch((e: unknown) => itemsUnreadable(e, path, strict));
+  const rows = (
+    await conn.runAndReadAll("SELECT code, COUNT(*) FROM verdicts GROUP BY code")
+  ).getRows();
+  const counts = new Map<Reason | null, number>();
+  for (const [code, n] of rows) {
+    const c = code === null ? -1 : Number(code);
+    const reason = c === 0 ? null : REASONS[c - 1];
+    if (reason === undefined)
+      throw new TrainGateError("TG_E_INTERNAL", `the decision gave an unknown reason code ${c}`);
+    counts.set(reason, Number(n));
+  }
+  if (strict && (counts.get("malformed") ?? 0) > 0) await rejectBadRows("items", path);
+  return counts;
+}
+
+/**
+ * Fails the build naming the smallest item id that occurs more than once, from the id hashes
+ * in table `verdicts`: they are sorted and neighbours compared (10M items: about 1 s on two
+ * threads; grouping the hashes costs twice that). Only ids whose hash repeats are compared as
+ * text, re-reading `items`, so a hash collision never fails a build.
+ */
+export async function checkItemIdsUnique(conn: DuckDBConnection, path: string): Promise<void> {
   const repeats = await conn.runAndReadAll(`SELECT DISTINCT CAST(h AS VARCHAR)
-    FROM (SELECT h, lag(h) OVER (ORDER BY h) AS before FROM decided)
-    WHERE h = before`);
+      FROM (SELECT h, lag(h) OVER (ORDER BY h) AS before FROM verdicts WHERE h IS NOT NULL)
+      WHERE h = before`);
   await failOnRepeatedHashes(
     conn,
     "items",
@@ -384,13 +397,12 @@ export async function checkDecidedItems(
     path,
     repeats.getRows().map((r) => String(r[0])),
   );
-  return groups;
 }
 
 /**
- * A failure of the decision, which is the first to read the items file: a file DuckDB cannot
- * read is bad input (with `strict`, the JavaScript reader names the line); an error of the
- * query itself (binder, catalog, internal) is not, and passes through as it is.
+ * A failure of a query that reads the items file: a file DuckDB cannot read is bad input
+ * (with `strict`, the JavaScript reader names the line); an error of the query itself
+ * (binder, catalog, internal) is not, and passes through as it is.
  */
 export function itemsUnreadable(e: unknown, path: string, strict: boolean): Promise<never> {
   const message = e instanceof Error ? e.message : "";

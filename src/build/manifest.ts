@@ -63,7 +63,7 @@ export interface Manifest {
 }
 
 /** Excluded counts with every reason present, zero where none (contract §5). */
-export function excludedCounts(found: ReadonlyMap<string, number>): Record<Reason, number> {
+export function excludedCounts(found: ReadonlyMap<string | null, number>): Record<Reason, number> {
   const out = {} as Record<Reason, number>;
   for (const r of REASONS) out[r] = found.get(r) ?? 0;
   return out;

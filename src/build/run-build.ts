@@ -1,9 +1,9 @@
 /**
  * `traingate build` (contract §5), planned inside DuckDB: the export is scanned and checked
  * in DuckDB, the policy is compiled to the same SQL `traingate compile --dialect duckdb`
- * prints (plus pass-through columns) and run in one pass into a table of every item's reason
- * (and the included items' columns), and the dataset is sorted once and written by DuckDB in
- * id order.
+ * prints (plus pass-through columns) and run twice over the items, once counting every item
+ * by reason and once keeping the included items' columns, and the dataset is sorted once and
+ * written by DuckDB in id order.
  * Rows never pass through JavaScript one by one; only text redaction does, in batches on
  * worker threads. The Merkle leaves come from DuckDB a chunk of ids per string (docs/build.md,
  * "How it runs").
@@ -29,21 +29,20 @@ import { dataCategoryOf, dataUseOf } from "../policy/fides.js";
 import type { Policy } from "../policy/model.js";
 import { REDACTION_TYPES } from "../policy/model.js";
 import { formatInstant } from "../policy/time.js";
-import { abandonStaging, commitStaging, openStaging } from "./atomic-dir.js";
+import { abandonStaging, commitStaging, openStaging, syncFile } from "./atomic-dir.js";
 import { BuildProgress } from "./build-progress.js";
 import { merkleRootOfSortedTable } from "./dataset-merkle.js";
 import { sqlString } from "./input-scan.js";
 import { JSONL_COPY_OPTIONS, type JsonField, jsonLineExpr } from "./jsonl-line.js";
 import {
   appendConsentEvents,
-  checkDecidedItems,
+  checkItemIdsUnique,
+  decideItems,
   dropInputTables,
-  ITEM_ID_HASH,
   installScanMacros,
-  itemRowsHint,
   itemsUnreadable,
   loadConsentTable,
-  loadItemsView,
+  loadItems,
   loadMembersTable,
   memberNames,
 } from "./load-inputs.js";
@@ -103,6 +102,7 @@ export interface BuildResult {
   readonly facts?: RunFacts;
 }
 
+/** The items' columns the dataset needs besides the id. */
 const CARRY = ["author_id", "kind", "visibility", "created_at", "lang", "text"] as const;
 
 /** Streams the first column of a query, chunk by chunk. */
@@ -258,62 +258,81 @@ async function decideAndWrite(
     const events = await opts.ledgerConsent();
     consentRows = await appendConsentEvents(conn, events);
   }
-  // The items are read once, by the decision; their checks (unique ids, and with --strict no
-  // malformed row) run on its result, before anything is written.
-  const itemsHint = await progress.stage(
+  const itemRows = await progress.stage(
     "items",
     null,
-    async () => {
-      await loadItemsView(conn, opts.items);
-      return itemRowsHint(conn, opts.items);
-    },
+    () => loadItems(conn, opts.items, opts.strict),
     conn,
   );
 
-  // The decision, in one pass over the items: the query `traingate compile --dialect duckdb`
-  // prints, stored as table `decided`: every item's reason, and for an included item the
-  // columns the dataset needs, text included (NULL for an excluded one). Counts, categories
-  // and the dataset all come from it. A table spills to the temporary folder like a sort;
-  // the earlier shape, a GROUP BY that collapsed excluded items to one row per reason with
-  // the included columns as group keys, did not: with more included text than the memory
-  // limit it failed (10M items at --memory-limit 400MB), at the same CPU cost.
-  // Members were checked unique in their stage (a repeated id failed the build), so the
-  // query need not group them to find repeats. What the decision knows of each member is
-  // stored first, in table `decision_authors`: joined as a CTE, DuckDB ran out of memory
-  // instead of spilling (a 2M-item build at --memory-limit 150MB).
+  // The decision is the query `traingate compile --dialect duckdb` prints. What it knows of
+  // each member is stored first, in table `decision_authors`: joined as a CTE, DuckDB ran out
+  // of memory instead of spilling (a 2M-item build at --memory-limit 150MB). Members were
+  // checked unique in their stage, so the query need not group them to find repeats.
+  // It runs once over the items, into table `verdicts`: each item's position in the file and
+  // its reason as a code, from which the counts come; the included items are then picked from
+  // the file by position (stage `select`), without deciding again. A table of every item's
+  // reason and the included items' columns (10M rows, most of them NULL) cost more: it filled
+  // the memory limit and spilled (docs/build.md, "How it runs").
   const compiler = compilerFor("duckdb");
   const plan = planDecision(opts.policy, opts.purpose, opts.asOf);
-  const compileOptions = { carry: CARRY, membersUnique: true } as const;
-  const decision = compiler.compilePlan(plan, {
-    ...compileOptions,
-    authorsTable: "decision_authors",
-  });
-  const keep = (c: string): string => `CASE WHEN included THEN ${c} END AS ${c}`;
-  await progress.stage(
+  const compileOptions = { membersUnique: true, authorsTable: "decision_authors" } as const;
+  const byReason = await progress.stage(
     "decide",
-    itemsHint,
+    itemRows,
     async () => {
       await conn.run(
         `CREATE OR REPLACE TABLE decision_authors AS ${compiler.authorsQuery(plan, compileOptions)}`,
       );
-      // The table's order does not matter (the dataset is sorted below); keeping insertion
-      // order would make DuckDB hold output batches in memory.
+      // The table's order does not matter; keeping insertion order would make DuckDB hold
+      // output batches in memory.
       await conn.run("SET preserve_insertion_order = false");
-      await conn
-        .run(`CREATE OR REPLACE TABLE decided AS
-          SELECT reason, ${ITEM_ID_HASH} AS h, CASE WHEN included THEN id END AS item_id,
-            ${CARRY.map(keep).join(", ")}
-          FROM (${decision})`)
-        .catch((e: unknown) => itemsUnreadable(e, opts.items, opts.strict));
-      // The dataset's rows are inserted in id order below and read back in that order.
-      await conn.run("SET preserve_insertion_order = true");
+      const decision = compiler.compilePlan(plan, { ...compileOptions, carry: ["frn"] });
+      return decideItems(conn, decision, opts.items, opts.strict);
     },
     conn,
   );
-  const groups = await progress.stage(
-    "check",
-    null,
-    () => checkDecidedItems(conn, opts.items, opts.strict),
+
+  let input = 0;
+  for (const count of byReason.values()) input += count;
+  const included = byReason.get(null) ?? 0;
+  if (input !== itemRows) {
+    throw new TrainGateError(
+      "TG_E_INTERNAL",
+      `the decision returned ${input} rows for ${itemRows} items`,
+    );
+  }
+  // The included items' columns, read from the file by position (a semi join on integers);
+  // their data categories come from them.
+  const categories: Record<string, number> = {};
+  await progress.stage(
+    "select",
+    itemRows,
+    async () => {
+      await conn
+        .run(`CREATE OR REPLACE TABLE included_rows AS
+          SELECT id AS item_id, ${CARRY.join(", ")}
+          FROM items SEMI JOIN (SELECT frn FROM verdicts WHERE code = 0) AS v ON items.frn = v.frn`)
+        .catch((e: unknown) => itemsUnreadable(e, opts.items, opts.strict));
+      // The dataset's rows are inserted in id order below and read back in that order.
+      await conn.run("SET preserve_insertion_order = true");
+      const kinds = await conn.runAndReadAll(
+        "SELECT kind, visibility, COUNT(*) FROM included_rows GROUP BY ALL ORDER BY ALL",
+      );
+      let n = 0;
+      for (const [kind, vis, count] of kinds.getRows()) {
+        n += Number(count);
+        const v = effectiveVisibility(String(kind), vis === null ? null : String(vis));
+        const cat = dataCategoryOf(String(kind) as Kind, v as Visibility);
+        categories[cat] = (categories[cat] ?? 0) + Number(count);
+      }
+      // Fail closed: the rows picked are exactly as many as the decision included.
+      if (n !== included)
+        throw new TrainGateError(
+          "TG_E_INTERNAL",
+          `the decision included ${included} items, but ${n} were read back by position`,
+        );
+    },
     conn,
   );
   // What lineage registers besides the ids, while members and consent are still loaded.
@@ -323,32 +342,9 @@ async function decideAndWrite(
   // Members and consent are no longer needed: their memory goes to the sort of the dataset.
   await dropInputTables(conn);
 
-  const byReason = new Map<string, number>();
-  const categories: Record<string, number> = {};
-  let input = 0;
-  let included = 0;
-  for (const [reason, kind, vis, count] of groups) {
-    input += count;
-    if (reason !== null) {
-      byReason.set(reason, (byReason.get(reason) ?? 0) + count);
-      continue;
-    }
-    included += count;
-    const v = effectiveVisibility(String(kind), vis === null ? null : String(vis)) as Visibility;
-    const cat = dataCategoryOf(String(kind) as Kind, v);
-    categories[cat] = (categories[cat] ?? 0) + count;
-  }
-  if (itemsHint !== null && input !== itemsHint) {
-    throw new TrainGateError(
-      "TG_E_INTERNAL",
-      `the decision returned ${input} rows for ${itemsHint} items`,
-    );
-  }
-  const itemRows = input;
-
   // The dataset's rows, pseudonymised, in id order, sorted once: the Merkle root, the
   // lineage ids and the COPY read this table in its order (its rowid; DuckDB keeps a table's
-  // insertion order) and none sorts again. `decided` is dropped after, its memory freed.
+  // insertion order) and none sorts again. `included_rows` is dropped after, its memory freed.
   const { inner, outer } = hmacPads(opts.key);
   await progress.stage(
     "order",
@@ -359,15 +355,14 @@ async function decideAndWrite(
           -- One HMAC per distinct author, not per item: authors write many items each.
           SELECT author_id,
             sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(author_id)))) AS author
-          FROM (SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)
+          FROM (SELECT DISTINCT author_id FROM included_rows)
         )
         SELECT d.item_id, d.author_id, a.author, d.kind, d.created_at, d.lang, d.text
-        FROM decided AS d JOIN authors AS a ON a.author_id = d.author_id
-        WHERE d.reason IS NULL
+        FROM included_rows AS d JOIN authors AS a ON a.author_id = d.author_id
         ORDER BY d.item_id`),
     conn,
   );
-  await conn.run("DROP TABLE decided");
+  await conn.run("DROP TABLE included_rows");
 
   // The Merkle root (and, for lineage, the ids in dataset order) on a second connection, while
   // the main connection feeds the redaction workers (DuckDB's threads would idle then) or
@@ -390,13 +385,29 @@ async function decideAndWrite(
       reader.closeSync();
     }
   };
+  // The item ids are checked unique (a repeated id fails the build, contract §3) on a third
+  // connection, from the id hashes the decision stored, while the dataset is redacted or
+  // written: DuckDB's COPY writes through one sink and leaves most of a core idle, which the
+  // check's sort fills (stage `check`, 1 s on two threads at 10M items when it ran alone).
+  // Nothing is committed until it has passed.
+  const startCheck = async (): Promise<void> => {
+    const checker = await db.connect();
+    try {
+      await progress.stage("check", itemRows, () => checkItemIdsUnique(checker, opts.items));
+    } finally {
+      checker.closeSync();
+    }
+  };
   let merkleDone: ReturnType<typeof startMerkle> | null = null;
+  let checkDone: Promise<void> | null = null;
   const file = opts.format === "jsonl" ? "dataset.jsonl" : "dataset.parquet";
   try {
     // Without redaction the rows are read in table order, which is id order; the join with
     // the redacted texts does not keep an order, so that COPY sorts by rowid (an integer).
     let textExpr = "d.text";
     let source = "dataset_rows AS d";
+    checkDone = startCheck();
+    checkDone.catch(() => undefined);
     merkleDone = startMerkle();
     merkleDone.catch(() => undefined);
     if (redacting && started.redactor !== null) {
@@ -419,12 +430,31 @@ async function decideAndWrite(
       conn,
     );
   } catch (e) {
-    // The second connection finishes before the database is closed.
+    // The other connections finish before the database is closed. A repeated item id is
+    // the error to report (exit 2, naming the id) even where it broke something else first:
+    // the Merkle root refuses an included id that repeats.
     await merkleDone?.catch(() => undefined);
-    throw e;
+    const repeated = await checkDone?.then(
+      () => null,
+      (c: unknown) => c,
+    );
+    throw repeated ?? e;
   }
+  // The dataset is hashed and flushed to disk while the Merkle root finishes; the commit
+  // flushes every file again, which costs nothing for a file already flushed (started there,
+  // the dataset's flush was 0.3-0.4 s of wall time at 500 MB).
   const outputSha = sha256File(join(dir, file));
   outputSha.catch(() => undefined);
+  const flushed = syncFile(join(dir, file));
+  flushed.catch(() => undefined);
+  // The id check first: its error (a repeated id) explains the Merkle root's, if any.
+  const [checked, merkle, hashed, synced] = await Promise.allSettled([
+    checkDone,
+    merkleDone,
+    outputSha,
+    flushed,
+  ]);
+  for (const r of [checked, merkle, hashed, synced]) if (r.status === "rejected") throw r.reason;
   const { root: merkleRoot, ids } = await merkleDone;
   const outputSha256 = await outputSha;
   let authorIds: string[] | undefined;

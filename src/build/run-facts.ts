@@ -30,13 +30,13 @@ function groupValues(): string {
 }
 
 /**
- * Computes the run facts from tables `decided` (the included rows have `reason IS NULL` and
- * their `author_id`), `decision_authors` (each member's consent state as the decision read it:
+ * Computes the run facts from tables `included_rows` (the included items, with their
+ * `author_id`), `decision_authors` (each member's consent state as the decision read it:
  * the compiler's `authorsQuery`) and `members`. `allow` counts the included authors whose
  * state is allow, `none` the others.
  */
 export async function runFacts(conn: DuckDBConnection): Promise<RunFacts> {
-  const authors = "(SELECT DISTINCT author_id FROM decided WHERE reason IS NULL)";
+  const authors = "(SELECT DISTINCT author_id FROM included_rows)";
   const consent = await conn.runAndReadAll(`WITH a AS ${authors}
     SELECT (SELECT COUNT(*) FROM a),
       (SELECT COUNT(*) FROM decision_authors AS s SEMI JOIN a ON a.author_id = s.member_id

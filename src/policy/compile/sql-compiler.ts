@@ -22,7 +22,11 @@ import type { Policy } from "../model.js";
 import { formatDate } from "../time.js";
 import { type DecisionPlan, planDecision } from "./decision-plan.js";
 
-/** Columns of `items` the build can carry through the decision, beside id/included/reason. */
+/**
+ * Columns of `items` the build can carry through the decision, beside id/included/reason:
+ * the contract's, and `frn`, the row's position in the items file, which the build's `items`
+ * adds (src/build/load-inputs.ts).
+ */
 export const ITEM_COLUMNS = [
   "author_id",
   "kind",
@@ -31,6 +35,7 @@ export const ITEM_COLUMNS = [
   "deleted_at",
   "text",
   "lang",
+  "frn",
 ] as const;
 export type ItemColumn = (typeof ITEM_COLUMNS)[number];
 
