@@ -74,9 +74,11 @@ async function options(out: string, memoryLimit: string): Promise<BuildOptions> 
 }
 
 describe("build under a memory limit smaller than its data", () => {
-  it("spills instead of failing (160 MB of included text, --memory-limit 200MB)", async () => {
+  // 160 MB of text, held twice while it is sorted. The lowest limit that passed six runs of six
+  // is 210MB (docs/build.md, "Memory"): 240MB keeps a margin, and the build still spills.
+  it("spills instead of failing (160 MB of included text, --memory-limit 240MB)", async () => {
     const out = join(root, "out");
-    const result = await runBuild(await options(out, "200MB"));
+    const result = await runBuild(await options(out, "240MB"));
     expect(result.manifest.counts.included).toBe(ITEMS);
     const lines = readFileSync(join(out, "dataset.jsonl"), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(ITEMS);
