@@ -349,9 +349,9 @@ function reasonCode(reason: string): string {
  * Runs `decision` (the compiled decision query, carrying `frn`) over every item into table
  * `verdicts`: each row's position in the file, its reason as a small code and its id's 64-bit
  * hash (for `checkItemIdsUnique`), nothing else, so the table stays small (10M items: 170 MB)
- * and cheap to fill. Returns the items per reason
- * (null: included). With `strict` no row may be malformed (the decision's first reason is
- * exactly the strict check: no id, author, kind or readable creation time).
+ * and cheap to fill. Returns the items per reason (null: included). With `strict` no row may
+ * be malformed (the decision's first reason is exactly the strict check: no id, author, kind
+ * or readable creation time).
  */
 export async function decideItems(
   conn: DuckDBConnection,

@@ -1,9 +1,9 @@
 /**
  * `traingate build` (contract §5), planned inside DuckDB: the export is scanned and checked
  * in DuckDB, the policy is compiled to the same SQL `traingate compile --dialect duckdb`
- * prints (plus pass-through columns) and run twice over the items, once counting every item
- * by reason and once keeping the included items' columns, and the dataset is sorted once and
- * written by DuckDB in id order.
+ * prints (plus each item's position in the file) and run once over the items into a narrow
+ * table of verdicts; the included items are read back from the file by position, sorted once
+ * and written by DuckDB in id order, while the item ids are checked unique beside the write.
  * Rows never pass through JavaScript one by one; only text redaction does, in batches on
  * worker threads. The Merkle leaves come from DuckDB a chunk of ids per string (docs/build.md,
  * "How it runs").
@@ -393,7 +393,12 @@ async function decideAndWrite(
   const startCheck = async (): Promise<void> => {
     const checker = await db.connect();
     try {
-      await progress.stage("check", itemRows, () => checkItemIdsUnique(checker, opts.items));
+      await progress.stage(
+        "check",
+        itemRows,
+        () => checkItemIdsUnique(checker, opts.items),
+        checker,
+      );
     } finally {
       checker.closeSync();
     }
