@@ -340,10 +340,11 @@ export async function loadItems(
   }
 }
 
-/** The SQL of a reason's code in table `verdicts`: 0 included, else 1 + its place in REASONS. */
-function reasonCode(reason: string): string {
-  return `CASE WHEN ${reason} IS NULL THEN 0 ELSE list_position([${REASONS.map((r) => `'${r}'`).join(", ")}], ${reason}) END`;
-}
+/**
+ * The SQL of the decision's reason as its code in table `verdicts`: 0 included, else 1 + its
+ * place in REASONS.
+ */
+const REASON_CODE = `CASE WHEN reason IS NULL THEN 0 ELSE list_position([${REASONS.map((r) => `'${r}'`).join(", ")}], reason) END`;
 
 /**
  * Runs `decision` (the compiled decision query, carrying `frn`) over every item into table
@@ -361,7 +362,7 @@ export async function decideItems(
 ): Promise<Map<Reason | null, number>> {
   await conn
     .run(`CREATE OR REPLACE TABLE verdicts AS
-      SELECT frn, CAST(${reasonCode("reason")} AS UTINYINT) AS code, ${idHash("id")} AS h
+      SELECT frn, CAST(${REASON_CODE} AS UTINYINT) AS code, ${idHash("id")} AS h
       FROM (${decision})`)
     .catch((e: unknown) => itemsUnreadable(e, path, strict));
   const rows = (

@@ -28,7 +28,8 @@ const MINIMUM = 16 * 2 ** 20;
  * (a number and a unit; units are not case-sensitive). Anything else, or less than 16 MiB, is
  * a usage error naming the option and the value.
  */
-export function memorySizeBytes(value: string, option = "--memory-limit"): number {
+export function memorySizeBytes(value: string): number {
+  const option = "--memory-limit";
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(value);
   const unit = m === null ? undefined : UNITS[m[2]!.toLowerCase()];
   if (m === null || unit === undefined)
