@@ -341,14 +341,9 @@ export async function loadItems(
 }
 
 /**
- * The SQL of the decision's reason as its code in table `verdicts`: 0 included, else 1 + its
- * place in REASONS.
- */
-const REASON_CODE = `CASE WHEN reason IS NULL THEN 0 ELSE list_position([${REASONS.map((r) => `'${r}'`).join(", ")}], reason) END`;
-
-/**
- * Runs `decision` (the compiled decision query, carrying `frn`) over every item into table
- * `verdicts`: each row's position in the file, its reason as a small code and its id's 64-bit
+ * Runs `decision` (the compiled decision query with `reasonCodes`, carrying `frn`) over every
+ * item into table `verdicts`: each row's position in the file, its reason's code (0 included,
+ * else 1 + its place in REASONS) and its id's 64-bit
  * hash (for `checkItemIdsUnique`), nothing else, so the table stays small (10M items: 170 MB)
  * and cheap to fill. Returns the items per reason (null: included). With `strict` no row may
  * be malformed (the decision's first reason is exactly the strict check: no id, author, kind
@@ -362,7 +357,7 @@ export async function decideItems(
 ): Promise<Map<Reason | null, number>> {
   await conn
     .run(`CREATE OR REPLACE TABLE verdicts AS
-      SELECT frn, CAST(${REASON_CODE} AS UTINYINT) AS code, ${idHash("id")} AS h
+      SELECT frn, CAST(COALESCE(reason, 0) AS UTINYINT) AS code, ${idHash("id")} AS h
       FROM (${decision})`)
     .catch((e: unknown) => itemsUnreadable(e, path, strict));
   const rows = (

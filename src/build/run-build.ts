@@ -276,13 +276,18 @@ async function decideAndWrite(
   // the memory limit and spilled (docs/build.md, "How it runs").
   const compiler = compilerFor("duckdb");
   const plan = planDecision(opts.policy, opts.purpose, opts.asOf);
-  const compileOptions = { membersUnique: true, authorsTable: "decision_authors" } as const;
+  const compileOptions = {
+    membersUnique: true,
+    authorsTable: "decision_authors",
+    packedAuthors: true,
+    reasonCodes: true,
+  } as const;
   const byReason = await progress.stage(
     "decide",
     itemRows,
     async () => {
       await conn.run(
-        `CREATE OR REPLACE TABLE decision_authors AS ${compiler.authorsQuery(plan, compileOptions)}`,
+        `CREATE OR REPLACE TABLE decision_authors AS ${compiler.packedAuthorsQuery(plan, compileOptions)}`,
       );
       // The table's order does not matter; keeping insertion order would make DuckDB hold
       // output batches in memory.

@@ -7,6 +7,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { MemberConsentCounts, RegionMembers } from "../lineage/run-members.js";
+import { MEMBER_BITS } from "../policy/compile/sql-compiler.js";
 import { ISO_COUNTRIES, reportingGroup } from "../policy/regions.js";
 import { sqlString } from "./input-scan.js";
 
@@ -31,16 +32,17 @@ function groupValues(): string {
 
 /**
  * Computes the run facts from tables `included_rows` (the included items, with their
- * `author_id`), `decision_authors` (each member's consent state as the decision read it:
- * the compiler's `authorsQuery`) and `members`. `allow` counts the included authors whose
- * state is allow, `none` the others.
+ * `author_id`), `decision_authors` (each member's tests as the decision read them: the
+ * compiler's `packedAuthorsQuery`, whose `notAllowed` bit is clear exactly when the consent
+ * state is allow) and `members`. `allow` counts the included authors whose state is allow,
+ * `none` the others.
  */
 export async function runFacts(conn: DuckDBConnection): Promise<RunFacts> {
   const authors = "(SELECT DISTINCT author_id FROM included_rows)";
   const consent = await conn.runAndReadAll(`WITH a AS ${authors}
     SELECT (SELECT COUNT(*) FROM a),
       (SELECT COUNT(*) FROM decision_authors AS s SEMI JOIN a ON a.author_id = s.member_id
-       WHERE s.state = 'allow')`);
+       WHERE (s.flags & ${MEMBER_BITS.notAllowed}) = 0)`);
   const [authorCount = 0, allow = 0] = (consent.getRows()[0] ?? []).map(Number);
 
   const groups = await conn.runAndReadAll(`WITH a AS ${authors},

@@ -9,8 +9,9 @@ import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPreset } from "../../src/config/load-policy.js";
-import { compileSql, type SqlDialect } from "../../src/policy/compile/compile-sql.js";
-import type { Reason } from "../../src/policy/domain.js";
+import { compilerFor, compileSql, type SqlDialect } from "../../src/policy/compile/compile-sql.js";
+import { planDecision } from "../../src/policy/compile/decision-plan.js";
+import { REASONS, type Reason } from "../../src/policy/domain.js";
 import { decideItem } from "../../src/policy/evaluate/decide-item.js";
 import type { Policy } from "../../src/policy/model.js";
 import { instantArb, populationArb, type TestPopulation } from "../fixtures/population.js";
@@ -88,6 +89,21 @@ describe("compiled DuckDB SQL agrees with decideItem", () => {
       const want = expected(pop, c.policy, c.purpose, c.asOf);
       for (const w of want) hit.add(w.reason ?? "included");
       compare(rows, pop, want);
+      // The build's form: member tests packed into bits of a stored table, reasons as codes.
+      const compiler = compilerFor("duckdb");
+      const plan = planDecision(c.policy, c.purpose, c.asOf);
+      const options = { authorsTable: "packed", packedAuthors: true, reasonCodes: true };
+      await conn.run(
+        `CREATE OR REPLACE TABLE packed AS ${compiler.packedAuthorsQuery(plan, options)}`,
+      );
+      const coded = await conn.runAndReadAll(compiler.compilePlan(plan, options));
+      const named = (
+        coded.getRowObjectsJS() as { id: string | null; included: boolean; reason: number | null }[]
+      ).map((r) => ({ ...r, reason: r.reason === null ? null : (REASONS[r.reason - 1] ?? "?") }));
+      compare(named as Row[], pop, want);
+      // The same packed form inline, as one query.
+      const inline = await conn.runAndReadAll(compiler.compilePlan(plan, { packedAuthors: true }));
+      compare(inline.getRowObjectsJS() as unknown as Row[], pop, want);
     } finally {
       conn.closeSync();
     }

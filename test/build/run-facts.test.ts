@@ -93,7 +93,7 @@ describe("run facts computed in DuckDB", () => {
               // As the build stores it before the decision (run-build.ts).
               const plan = planDecision(policy, purpose, asOf);
               await conn.run(
-                `CREATE TABLE decision_authors AS ${compilerFor("duckdb").authorsQuery(plan, { membersUnique: true })}`,
+                `CREATE TABLE decision_authors AS ${compilerFor("duckdb").packedAuthorsQuery(plan, { membersUnique: true })}`,
               );
               const honourGpc = policy.purposes[purpose]?.gpc ?? true;
               expect(await runFacts(conn)).toEqual({

@@ -13,6 +13,11 @@ export class TrinoCompiler extends SqlCompiler {
     return `CAST(${expr} AT TIME ZONE 'UTC' AS DATE)`;
   }
 
+  /** Trino has no `&` operator. */
+  protected override hasBit(flags: string, bit: number): string {
+    return `bitwise_and(${flags}, ${bit}) <> 0`;
+  }
+
   /** date_add clamps 29 February to 28 February in a non-leap year. */
   protected subtractYears(dateExpr: string, years: number): string {
     return `date_add('year', ${-years}, ${dateExpr})`;
