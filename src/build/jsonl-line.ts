@@ -35,6 +35,11 @@ export function jsonLineExpr(fields: readonly JsonField[]): string {
   return `concat(${parts.join(", ")}, '}')`;
 }
 
-/** COPY options that write each row's one VARCHAR column as it is, one line per row. */
+/**
+ * COPY options that write each row's one VARCHAR column as it is, one line per row.
+ * `FORCE_QUOTE *` with an empty quote writes the value without looking at it: otherwise the
+ * CSV writer scans every byte of every line for characters that would need quotes, only to
+ * write no quotes (a third of the write's CPU at 1.3M lines of ~330 bytes; same bytes).
+ */
 export const JSONL_COPY_OPTIONS =
-  "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01'";
+  "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', FORCE_QUOTE *";
