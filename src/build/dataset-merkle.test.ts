@@ -1,7 +1,7 @@
 /**
  * The Merkle root computed in DuckDB over a table sorted on insert equals src/lineage/merkle.ts's
  * over the same ids: chunk boundaries, the empty set, ids whose UTF-8 byte order differs from
- * UTF-16 order, and enough rows that DuckDB sorts and inserts with several threads. A table
+ * UTF-16 order, ids longer than 64 bytes, and enough rows that DuckDB sorts and inserts with several threads. A table
  * whose rows are not in id order fails instead of giving a root.
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -9,7 +9,22 @@ import { describe, expect, it } from "vitest";
 import { CHUNK_SIZE, merkleRoot } from "../lineage/merkle.js";
 import { merkleRootOfSortedTable } from "./dataset-merkle.js";
 
-const ODD = ["b", "a", "é-3", "z", "\u{1F600}x", "\uFFFDq", "", "a\u0000b", "\u00e9", "e\u0301"];
+const ODD = [
+  "b",
+  "a",
+  "é-3",
+  "z",
+  "\u{1F600}x",
+  "\uFFFDq",
+  "",
+  "a\u0000b",
+  "\u00e9",
+  "e\u0301",
+  // Longer than 64 bytes (copied differently into the leaf), and one a prefix of the other.
+  "long-".repeat(30),
+  `${"long-".repeat(30)}é`,
+  "é".repeat(40),
+];
 
 async function withTable(
   ids: readonly string[],
