@@ -265,10 +265,11 @@ async function decideAndWrite(
     conn,
   );
 
-  // The decision is the query `traingate compile --dialect duckdb` prints. What it knows of
-  // each member is stored first, in table `decision_authors`: joined as a CTE, DuckDB ran out
-  // of memory instead of spilling (a 2M-item build at --memory-limit 150MB). Members were
-  // checked unique in their stage, so the query need not group them to find repeats.
+  // The decision is the rule `traingate compile --dialect duckdb` prints. What it knows of
+  // each member is stored first, in table `decision_authors`, with each member test packed
+  // into one bit of `flags` (narrow rows make the join of the items cheaper); joined as a
+  // CTE, DuckDB ran out of memory instead of spilling (a 2M-item build at --memory-limit
+  // 150MB). Members were checked unique in their stage, so the query need not group them.
   // It runs once over the items, into table `verdicts`: each item's position in the file and
   // its reason as a code, from which the counts come; the included items are then picked from
   // the file by position (stage `select`), without deciding again. A table of every item's

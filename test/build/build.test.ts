@@ -3,7 +3,7 @@
  * evaluator on random populations in every input format, determinism, pseudonyms, the Merkle
  * root, PII, and every fail-closed rule of contract §3 and §5.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,10 @@ import { roughen } from "./sql-population.js";
 const root = mkdtempSync(join(tmpdir(), "tg-build-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
+function sha256Of(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
 function fresh(): string {
   const d = join(root, `case-${n++}`);
   return mkdtempSync(`${d}-`);
@@ -334,7 +338,7 @@ describe("build output", () => {
     expect(leftovers(dir)).toEqual([]);
   }, 60_000);
 
-  it("is byte-identical for the same inputs, policy, as_of and key (jsonl and parquet)", async () => {
+  it("is byte-identical for the same inputs, policy, as_of and key, and hashed as written (jsonl and parquet)", async () => {
     const dir = fresh();
     const files = writeSmall(dir);
     for (const format of ["jsonl", "parquet"]) {
@@ -352,6 +356,8 @@ describe("build output", () => {
         mb.merkle_root,
         mb.output.sha256,
       ]);
+      // The hash is taken while DuckDB writes the file: it must be the finished file's.
+      expect(ma.output.sha256).toBe(sha256Of(join(dir, `a-${format}`, f)));
       expect(ma.run_id).not.toBe(mb.run_id);
     }
   }, 60_000);
@@ -363,10 +369,9 @@ describe("build output", () => {
     expect(readFileSync(join(dir, "out", "dataset.jsonl"), "utf8")).toContain(
       "alice.walker@example.com",
     );
-    expect(JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8")).redaction).toEqual({
-      enabled: false,
-      types: [],
-    });
+    const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
+    expect(m.redaction).toEqual({ enabled: false, types: [] });
+    expect(m.output.sha256).toBe(sha256Of(join(dir, "out", "dataset.jsonl")));
   }, 60_000);
 
   it("never overwrites --out without --force, and replaces it with --force", async () => {
