@@ -1,7 +1,9 @@
 /**
  * Spark SQL and Trino output is generated, not executed here: every preset, every purpose
- * with and without a rule, must parse with zero syntax errors in dt-sql-parser's grammars for
- * those engines. DuckDB and PostgreSQL are executed by compile-differential.test.ts.
+ * with and without a rule, in the printed form and in the build's packed form (Trino has no
+ * `&`: its compiler writes bitwise_and), must parse with zero syntax errors in dt-sql-parser's
+ * grammars for those engines. DuckDB and PostgreSQL are executed by
+ * compile-differential.test.ts.
  */
 import { SparkSQL, TrinoSQL } from "dt-sql-parser";
 import { describe, expect, it } from "vitest";
@@ -21,6 +23,12 @@ describe.each(["spark", "trino"] as const)("%s output parses", (dialect) => {
         carry: ["author_id", "kind", "text"],
       });
       expect(parsers[dialect].validate(sql)).toEqual([]);
+      // The build's variant (member tests packed into bits, reasons as codes) parses too.
+      const packed = compileSql(dialect, loadPreset(name), purpose, T, {
+        packedAuthors: true,
+        reasonCodes: true,
+      });
+      expect(parsers[dialect].validate(packed)).toEqual([]);
     }
   });
 
