@@ -33,7 +33,7 @@ export async function openStaging(outPath: string, force: boolean): Promise<Stag
 }
 
 /** Flushes a file (or folder) to disk. */
-export async function syncFile(path: string): Promise<void> {
+async function syncFile(path: string): Promise<void> {
   const h = await open(path, "r");
   try {
     await h.sync();

@@ -84,8 +84,7 @@ export async function sha256FileAsWritten(
       }
       if (options.flush && flushing === null && at - flushedAt >= FLUSH_EVERY) {
         flushedAt = at;
-        const h = file;
-        flushing = h.datasync().finally(() => {
+        flushing = file.datasync().finally(() => {
           flushing = null;
         });
       }

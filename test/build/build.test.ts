@@ -3,7 +3,7 @@
  * evaluator on random populations in every input format, determinism, pseudonyms, the Merkle
  * root, PII, and every fail-closed rule of contract §3 and §5.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { readKeyFile } from "../../src/build/pseudonym-key.js";
 import { runBuild } from "../../src/build/run-build.js";
 import { main } from "../../src/cli/main.js";
 import { loadPreset } from "../../src/config/load-policy.js";
+import { sha256File } from "../../src/export/file-hash.js";
 import { compareIds, merkleRoot } from "../../src/lineage/merkle.js";
 import { REASONS } from "../../src/policy/domain.js";
 import { decideItem } from "../../src/policy/evaluate/decide-item.js";
@@ -23,10 +24,6 @@ import { roughen } from "./sql-population.js";
 const root = mkdtempSync(join(tmpdir(), "tg-build-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
-function sha256Of(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
-}
-
 function fresh(): string {
   const d = join(root, `case-${n++}`);
   return mkdtempSync(`${d}-`);
@@ -357,7 +354,7 @@ describe("build output", () => {
         mb.output.sha256,
       ]);
       // The hash is taken while DuckDB writes the file: it must be the finished file's.
-      expect(ma.output.sha256).toBe(sha256Of(join(dir, `a-${format}`, f)));
+      expect(ma.output.sha256).toBe(await sha256File(join(dir, `a-${format}`, f)));
       expect(ma.run_id).not.toBe(mb.run_id);
     }
   }, 60_000);
@@ -371,7 +368,7 @@ describe("build output", () => {
     );
     const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
     expect(m.redaction).toEqual({ enabled: false, types: [] });
-    expect(m.output.sha256).toBe(sha256Of(join(dir, "out", "dataset.jsonl")));
+    expect(m.output.sha256).toBe(await sha256File(join(dir, "out", "dataset.jsonl")));
   }, 60_000);
 
   it("never overwrites --out without --force, and replaces it with --force", async () => {
