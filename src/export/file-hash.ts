@@ -46,14 +46,10 @@ export async function sha256FileAsWritten(
   options: { readonly flush?: boolean; readonly pollMs?: number } = {},
 ): Promise<string> {
   let done = false;
-  finished.then(
-    () => {
-      done = true;
-    },
-    () => {
-      done = true;
-    },
-  );
+  const settle = (): void => {
+    done = true;
+  };
+  finished.then(settle, settle);
   const pause = (): Promise<void> => new Promise((r) => setTimeout(r, options.pollMs ?? 5));
   let file: Awaited<ReturnType<typeof open>> | null = null;
   while (file === null) {

@@ -108,23 +108,19 @@ export abstract class SqlCompiler {
   compilePlan(plan: DecisionPlan, options: CompileOptions = {}): string {
     const carry = (options.carry ?? []).map((c) => `,\n${INDENT}${this.col(c)}`).join("");
     const packed = options.packedAuthors === true;
-    const authors =
-      options.authorsTable !== undefined
-        ? ["WITH decided AS ("]
-        : packed
-          ? [
-              ...this.authorsCtes(plan, options),
-              "), packed_authors AS (",
-              ...this.packedSelect(plan).map((l) => `${INDENT}${l}`),
-              "), decided AS (",
-            ]
-          : [...this.authorsCtes(plan, options), "), decided AS ("];
-    const joined =
-      options.authorsTable !== undefined
-        ? this.ident(options.authorsTable)
-        : packed
-          ? "packed_authors"
-          : "authors";
+    // The CTEs before `decided`, and the member table the items join.
+    let authors = ["WITH decided AS ("];
+    let joined = "authors";
+    if (options.authorsTable !== undefined) joined = this.ident(options.authorsTable);
+    else if (packed) {
+      authors = [
+        ...this.authorsCtes(plan, options),
+        "), packed_authors AS (",
+        ...this.packedSelect(plan).map((l) => `${INDENT}${l}`),
+        "), decided AS (",
+      ];
+      joined = "packed_authors";
+    } else authors = [...this.authorsCtes(plan, options), "), decided AS ("];
     return [
       ...authors,
       `${INDENT}SELECT ${this.col("id", "i")} AS id, CASE`,
